@@ -1,0 +1,212 @@
+/**
+ * The engine: the composition root of everything that owns base files, and the implementation of
+ * the EngineContract. Plain Node (no Electron), so the CLI, browser mode, Electron's utilityProcess
+ * and tests all run the same code.
+ */
+import os from 'node:os';
+import nodePath from 'node:path';
+import { EngineError } from '../../src-shared/errors';
+import type { EngineHandlers, EngineMethod } from '../../src-shared/api/engine.contract';
+import { dispatch } from '../../src-shared/api/engine.rpc';
+import type { BaseInfo, ChangeEvent, ProgressEvent } from '../../src-shared/api/engine.dto';
+import type { Result } from '../../src-shared/errors';
+import { BaseSession } from './base/base-session';
+import { WriteLock, type BaseContext } from './base/base-context';
+import { checkBase } from './base/base-check';
+import { UndoStack } from './undo/undo-stack';
+import * as tables from './schema/tables.service';
+import * as fields from './schema/fields.service';
+import * as records from './records/records.service';
+import * as reads from './records/records-query.service';
+import { recordHistory } from './records/history.service';
+import { exportCsv } from './transfer/csv-export.service';
+import { importCsv, previewCsv } from './transfer/csv-import.service';
+import { logger } from './logger';
+
+export interface EngineOptions {
+  /** Who this engine's changes are attributed to; defaults to the OS user name. */
+  actor?: string;
+  now?: () => number;
+  /** Background maintenance (compaction, unloading idle shard docs); 0 disables the timer. */
+  maintenanceMs?: number;
+  /** Shard docs unused this long are unloaded. */
+  idleUnloadMs?: number;
+}
+
+const log = logger.child({ module: 'engine' });
+
+export class Engine {
+  private readonly bases = new Map<string, BaseContext>();
+  private readonly jobs = new Map<string, AbortController>();
+  private readonly changeListeners = new Set<(e: ChangeEvent) => void>();
+  private readonly progressListeners = new Set<(e: ProgressEvent) => void>();
+  private nextHandle = 1;
+  private readonly timer: NodeJS.Timeout | null;
+  readonly actor: string;
+  readonly handlers: EngineHandlers;
+
+  constructor(private readonly options: EngineOptions = {}) {
+    this.actor = options.actor ?? safeUserName();
+    const every = options.maintenanceMs ?? 5_000;
+    this.timer = every > 0 ? setInterval(() => this.maintain(), every) : null;
+    this.timer?.unref();
+    this.handlers = this.buildHandlers();
+  }
+
+  /** Validates and runs one call; failures come back as data. */
+  call(method: EngineMethod | string, input: unknown): Promise<Result<unknown>> {
+    return dispatch(this.handlers, method, input);
+  }
+
+  onDidChange(listener: (e: ChangeEvent) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  onDidProgress(listener: (e: ProgressEvent) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /** The open base behind a handle. */
+  context(handle: string): BaseContext {
+    const ctx = this.bases.get(handle);
+    if (!ctx) throw new EngineError('BASE_CLOSED', `No open base '${handle}'; open it first.`);
+    return ctx;
+  }
+
+  private open(path: string, create: boolean): BaseInfo {
+    for (const ctx of this.bases.values()) {
+      if (!create && ctx.session.file === nodePath.resolve(path)) return this.info(ctx);
+    }
+    const session = new BaseSession(path, { create, actor: this.actor, ...(this.options.now ? { now: this.options.now } : {}) });
+    const handle = `b${this.nextHandle++}`;
+    const ctx: BaseContext = { handle, session, undo: new UndoStack(), lock: new WriteLock() };
+    session.onDidChange((e) => {
+      for (const l of this.changeListeners) l({ base: handle, ...e });
+    });
+    this.bases.set(handle, ctx);
+    log.info({ base: handle, migrated: session.migrated }, create ? 'base created' : 'base opened');
+    return this.info(ctx);
+  }
+
+  private info(ctx: BaseContext): BaseInfo {
+    const row = ctx.session.db.prepare("SELECT value FROM meta WHERE key = 'baseId'").get() as { value: string } | undefined;
+    return {
+      base: ctx.handle,
+      path: ctx.session.file,
+      baseId: row?.value ?? '',
+      formatVersion: ctx.session.formatVersion,
+      migrated: ctx.session.migrated,
+      schema: ctx.session.schema(),
+    };
+  }
+
+  /** Runs a write under the base's lock, so it never interleaves with a streaming import. */
+  private locked<T>(handle: string, fn: (ctx: BaseContext) => T | Promise<T>): Promise<T> {
+    const ctx = this.context(handle);
+    return ctx.lock.run(() => fn(ctx));
+  }
+
+  private buildHandlers(): EngineHandlers {
+    const w = this.locked.bind(this);
+    const r = (handle: string): BaseContext => this.context(handle);
+    return {
+      'base.create': (i) => this.open(i.path, true),
+      'base.open': (i) => this.open(i.path, false),
+      'base.close': (i) =>
+        w(i.base, (ctx) => {
+          ctx.session.close();
+          this.bases.delete(ctx.handle);
+          return null;
+        }),
+      'base.check': (i) => w(i.base, (ctx) => checkBase(ctx.session)),
+      'base.rebuild': (i) =>
+        w(i.base, (ctx) => {
+          const t0 = performance.now();
+          ctx.session.rebuild();
+          const n = ctx.session.schema().tables.reduce((sum, t) => sum + reads.countRecords(ctx, { table: t.id }), 0);
+          return { tables: ctx.session.schema().tables.length, records: n, ms: Math.round(performance.now() - t0) };
+        }),
+      'schema.get': (i) => r(i.base).session.schema(),
+      'table.create': (i) => w(i.base, (ctx) => tables.createTable(ctx, i.name, i.fields)),
+      'table.rename': (i) => w(i.base, (ctx) => tables.renameTable(ctx, i.table, i.name)),
+      'table.move': (i) => w(i.base, (ctx) => tables.moveTable(ctx, i.table, i.before)),
+      'table.delete': (i) => w(i.base, (ctx) => (tables.deleteTable(ctx, i.table), null)),
+      'field.create': (i) => w(i.base, (ctx) => fields.createField(ctx, i.table, i)),
+      'field.update': (i) => w(i.base, (ctx) => fields.updateField(ctx, i.table, i.field, i)),
+      'field.previewChange': (i) => w(i.base, (ctx) => fields.previewFieldChange(ctx, i.table, i.field, i.type, i.options)),
+      'field.move': (i) => w(i.base, (ctx) => fields.moveField(ctx, i.table, i.field, i.before)),
+      'field.delete': (i) => w(i.base, (ctx) => (fields.deleteField(ctx, i.table, i.field), null)),
+      'view.create': (i) => w(i.base, (ctx) => tables.createView(ctx, i.table, i)),
+      'view.update': (i) => w(i.base, (ctx) => tables.updateView(ctx, i.table, i.view, i)),
+      'view.delete': (i) => w(i.base, (ctx) => (tables.deleteView(ctx, i.table, i.view), null)),
+      'records.create': (i) => w(i.base, (ctx) => ({ ids: records.createRecords(ctx, i.table, i.records) })),
+      'records.update': (i) => w(i.base, (ctx) => ({ updated: records.updateRecords(ctx, i.table, i.updates) })),
+      'records.delete': (i) => w(i.base, (ctx) => ({ deleted: records.deleteRecords(ctx, i.table, i.ids) })),
+      'records.duplicate': (i) => w(i.base, (ctx) => ({ ids: records.duplicateRecords(ctx, i.table, i.ids) })),
+      'records.get': (i) => reads.getRecord(r(i.base), i.table, i.id, i.keys),
+      'records.query': (i) => reads.queryPage(r(i.base), i, r(i.base).session.readDb),
+      'records.count': (i) => ({ count: reads.countRecords(r(i.base), i) }),
+      'records.groups': (i) => reads.groupRecords(r(i.base), i),
+      'records.history': (i) => recordHistory(r(i.base), i.table, i.id, i.limit),
+      'undo.undo': (i) => w(i.base, (ctx) => ctx.undo.undo(ctx.session)),
+      'undo.redo': (i) => w(i.base, (ctx) => ctx.undo.redo(ctx.session)),
+      'undo.state': (i) => r(i.base).undo.state(),
+      'csv.preview': (i) => previewCsv(i.path, i.rows),
+      'csv.import': (i) =>
+        w(i.base, async (ctx) => {
+          const job = i.job ?? `import-${Date.now()}`;
+          const abort = new AbortController();
+          this.jobs.set(job, abort);
+          try {
+            return await importCsv(ctx, {
+              path: i.path,
+              table: i.table,
+              ...(i.columns ? { columns: i.columns } : {}),
+              signal: abort.signal,
+              onProgress: (done, total, phase) => {
+                for (const l of this.progressListeners) l({ base: ctx.handle, job, done, total, phase });
+              },
+            });
+          } finally {
+            this.jobs.delete(job);
+          }
+        }),
+      'csv.export': (i) => exportCsv(r(i.base), { table: i.table, ...(i.view ? { view: i.view } : {}), path: i.path }),
+      'job.cancel': (i) => {
+        const job = this.jobs.get(i.job);
+        job?.abort();
+        return { cancelled: !!job };
+      },
+    } satisfies EngineHandlers;
+  }
+
+  /** Background upkeep: compaction of grown update logs and unloading idle shard docs. */
+  maintain(): void {
+    for (const ctx of this.bases.values()) {
+      if (ctx.session.isWriting || ctx.session.isClosed) continue;
+      try {
+        ctx.session.compact();
+        ctx.session.unloadIdle(this.options.idleUnloadMs ?? 60_000);
+      } catch (e) {
+        log.error({ err: (e as Error).message, base: ctx.handle }, 'maintenance failed');
+      }
+    }
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const job of this.jobs.values()) job.abort();
+    for (const ctx of this.bases.values()) ctx.session.close();
+    this.bases.clear();
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username || 'local';
+  } catch {
+    return 'local';
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The engine's API: one contract, three sides. The engine implements it (handlers `satisfies`
+ * EngineHandlers), the preload builds its allow-list from ENGINE_METHODS, and the renderer, browser
+ * mode and CLI call it through an EngineClient. Every input is validated here, at the boundary.
+ *
+ * Tables, fields and views are referenced by id or by name ("ref"); records by id.
+ */
+import { z } from 'zod';
+import { FIELD_TYPES } from '../schema/schema.types';
+import { filterGroupSchema, groupsSchema, sortsSchema, MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT, MAX_SEARCH_LENGTH } from '../query/query.schema';
+import type {
+  BaseInfo, CheckReport, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
+  RecordOut, UndoState, BaseSchema, FieldSchema, TableSchema, ViewSchema, ChangeEvent, ProgressEvent,
+} from './engine.dto';
+
+const out = <T>() => z.custom<T>(() => true);
+const name = z.string().trim().min(1, 'a name is required').max(255, 'names are limited to 255 characters');
+const ref = z.string().min(1).max(255);
+const base = z.string().min(1);
+const path = z.string().min(1).max(4096);
+const fieldValues = z.record(z.string(), z.unknown());
+const MAX_BATCH = 100_000;
+
+const fieldInput = z.strictObject({
+  name,
+  type: z.enum(FIELD_TYPES),
+  options: z.unknown().optional(),
+  description: z.string().max(20_000).optional(),
+});
+
+const viewProps = {
+  filter: filterGroupSchema.nullable().optional(),
+  sorts: sortsSchema.optional(),
+  groups: groupsSchema.optional(),
+  hidden: z.array(ref).max(1000).optional(),
+  fieldOrder: z.array(ref).max(1000).optional(),
+  widths: z.record(z.string(), z.number().int().min(20).max(4000)).optional(),
+};
+
+const querySource = {
+  base,
+  table: ref,
+  /** A saved view whose filter, sorts and groups apply; explicit ones below override. */
+  view: ref.optional(),
+  filter: filterGroupSchema.nullable().optional(),
+  sorts: sortsSchema.optional(),
+  search: z.string().max(MAX_SEARCH_LENGTH).optional(),
+};
+
+export const engineContract = {
+  'base.create': { input: z.strictObject({ path }), output: out<BaseInfo>() },
+  'base.open': { input: z.strictObject({ path }), output: out<BaseInfo>() },
+  'base.close': { input: z.strictObject({ base }), output: out<null>() },
+  'base.check': { input: z.strictObject({ base }), output: out<CheckReport>() },
+  'base.rebuild': { input: z.strictObject({ base }), output: out<{ tables: number; records: number; ms: number }>() },
+
+  'schema.get': { input: z.strictObject({ base }), output: out<BaseSchema>() },
+
+  'table.create': {
+    input: z.strictObject({ base, name, fields: z.array(fieldInput).max(500).optional() }),
+    output: out<TableSchema>(),
+  },
+  'table.rename': { input: z.strictObject({ base, table: ref, name }), output: out<TableSchema>() },
+  /** Moves a table before another (null: to the end). */
+  'table.move': { input: z.strictObject({ base, table: ref, before: ref.nullable() }), output: out<BaseSchema>() },
+  'table.delete': { input: z.strictObject({ base, table: ref }), output: out<null>() },
+
+  'field.create': {
+    input: fieldInput.extend({ base, table: ref, before: ref.nullable().optional() }),
+    output: out<FieldSchema>(),
+  },
+  /** Rename, retype, change options or description. A type change converts every cell. */
+  'field.update': {
+    input: z.strictObject({
+      base, table: ref, field: ref,
+      name: name.optional(),
+      type: z.enum(FIELD_TYPES).optional(),
+      options: z.unknown().optional(),
+      description: z.string().max(20_000).optional(),
+    }),
+    output: out<FieldChangeReport>(),
+  },
+  /** What a type change would do, without doing it. */
+  'field.previewChange': {
+    input: z.strictObject({ base, table: ref, field: ref, type: z.enum(FIELD_TYPES), options: z.unknown().optional() }),
+    output: out<Omit<FieldChangeReport, 'field'>>(),
+  },
+  'field.move': { input: z.strictObject({ base, table: ref, field: ref, before: ref.nullable() }), output: out<TableSchema>() },
+  'field.delete': { input: z.strictObject({ base, table: ref, field: ref }), output: out<null>() },
+
+  'view.create': { input: z.strictObject({ base, table: ref, name, ...viewProps }), output: out<ViewSchema>() },
+  'view.update': { input: z.strictObject({ base, table: ref, view: ref, name: name.optional(), ...viewProps }), output: out<ViewSchema>() },
+  'view.delete': { input: z.strictObject({ base, table: ref, view: ref }), output: out<null>() },
+
+  /** Values keyed by field name or id, in their JSON form (see the field registry). */
+  'records.create': {
+    input: z.strictObject({ base, table: ref, records: z.array(fieldValues).min(1).max(MAX_BATCH) }),
+    output: out<{ ids: string[] }>(),
+  },
+  /** Partial: only the given fields change. */
+  'records.update': {
+    input: z.strictObject({ base, table: ref, updates: z.array(z.strictObject({ id: z.string().min(1), fields: fieldValues })).min(1).max(MAX_BATCH) }),
+    output: out<{ updated: number }>(),
+  },
+  'records.delete': { input: z.strictObject({ base, table: ref, ids: z.array(z.string().min(1)).min(1).max(MAX_BATCH) }), output: out<{ deleted: number }>() },
+  'records.duplicate': { input: z.strictObject({ base, table: ref, ids: z.array(z.string().min(1)).min(1).max(10_000) }), output: out<{ ids: string[] }>() },
+  'records.get': {
+    input: z.strictObject({ base, table: ref, id: z.string().min(1), keys: z.enum(['id', 'name']).default('id') }),
+    output: out<RecordOut>(),
+  },
+  'records.query': {
+    input: z.strictObject({
+      ...querySource,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+      keys: z.enum(['id', 'name']).default('id'),
+    }),
+    output: out<QueryPage>(),
+  },
+  'records.count': { input: z.strictObject(querySource), output: out<{ count: number }>() },
+  'records.groups': { input: z.strictObject({ ...querySource, groups: groupsSchema.optional() }), output: out<GroupNode[]>() },
+  'records.history': {
+    input: z.strictObject({ base, table: ref, id: z.string().min(1), limit: z.number().int().min(1).max(10_000).default(200) }),
+    output: out<HistoryEntry[]>(),
+  },
+
+  'undo.undo': { input: z.strictObject({ base }), output: out<UndoState>() },
+  'undo.redo': { input: z.strictObject({ base }), output: out<UndoState>() },
+  'undo.state': { input: z.strictObject({ base }), output: out<UndoState>() },
+
+  'csv.preview': { input: z.strictObject({ base, path, rows: z.number().int().min(0).max(1000).default(20) }), output: out<CsvPreview>() },
+  /** Imports into `table` (created when absent). Columns default to the preview's inference. */
+  'csv.import': {
+    input: z.strictObject({
+      base, path, table: name,
+      columns: z.array(z.strictObject({ name, type: z.enum(FIELD_TYPES), options: z.unknown().optional(), skip: z.boolean().optional() })).optional(),
+      /** Client-chosen id for progress events and cancellation. */
+      job: z.string().min(1).max(100).optional(),
+    }),
+    output: out<ImportResult>(),
+  },
+  'csv.export': { input: z.strictObject({ base, table: ref, view: ref.optional(), path }), output: out<{ rows: number }>() },
+  'job.cancel': { input: z.strictObject({ job: z.string().min(1) }), output: out<{ cancelled: boolean }>() },
+} as const;
+
+export type EngineContract = typeof engineContract;
+export type EngineMethod = keyof EngineContract;
+export const ENGINE_METHODS = Object.keys(engineContract) as EngineMethod[];
+
+export type MethodInput<M extends EngineMethod> = z.input<EngineContract[M]['input']>;
+export type ParsedInput<M extends EngineMethod> = z.output<EngineContract[M]['input']>;
+export type MethodOutput<M extends EngineMethod> = z.output<EngineContract[M]['output']>;
+
+/** What callers hold: one async function per method. */
+export type EngineClient = { [M in EngineMethod]: (input: MethodInput<M>) => Promise<MethodOutput<M>> } & EngineEvents;
+
+/** What the engine implements: inputs arrive validated. */
+export type EngineHandlers = { [M in EngineMethod]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> | MethodOutput<M> };
+
+export interface EngineEventMap {
+  change: ChangeEvent;
+  progress: ProgressEvent;
+}
+export type EngineEventName = keyof EngineEventMap;
+export const ENGINE_EVENTS: readonly EngineEventName[] = ['change', 'progress'];
+
+export interface EngineEvents {
+  /** Subscribes to an event; returns the unsubscribe function. */
+  onDidChange(listener: (e: ChangeEvent) => void): () => void;
+  onDidProgress(listener: (e: ProgressEvent) => void): () => void;
+}
+
+export type { RecordOut, QueryPage, GroupNode };

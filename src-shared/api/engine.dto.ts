@@ -1,0 +1,111 @@
+/** Data the engine returns. Plain JSON: it crosses process boundaries unchanged. */
+import type { BaseSchema, CellValue, FieldSchema, FieldType, TableSchema, ViewSchema } from '../schema/schema.types';
+
+export interface BaseInfo {
+  /** Handle for every later call on this base, valid until closed. */
+  base: string;
+  path: string;
+  baseId: string;
+  formatVersion: number;
+  /** True when opening migrated the file from an older format. */
+  migrated: boolean;
+  schema: BaseSchema;
+}
+
+/** A record in its JSON form: values keyed by field id (or name when asked), empty cells left out. */
+export interface RecordOut {
+  id: string;
+  createdAt: string;
+  fields: Record<string, CellValue>;
+}
+
+export interface QueryPage {
+  records: RecordOut[];
+  /** Records matching the filter and search, over all pages. */
+  total: number;
+  offset: number;
+}
+
+export interface GroupNode {
+  /** Group value in its JSON form; null for the empty group. */
+  key: CellValue | null;
+  count: number;
+  children?: GroupNode[];
+}
+
+export interface FieldChangeReport {
+  field: FieldSchema;
+  /** Non-empty cells converted to the new type. */
+  converted: number;
+  /** Non-empty cells that could not be converted and were emptied (undo brings them back). */
+  failed: number;
+  /** Up to 5 examples of values that did not convert. */
+  failures: Array<{ recordId: string; value: string; message: string }>;
+}
+
+export interface HistoryEntry {
+  at: string;
+  actor: string;
+  origin: string;
+  kind: 'set' | 'create' | 'delete';
+  fieldId: string | null;
+  fieldName: string | null;
+  oldValue: unknown;
+  newValue: unknown;
+}
+
+export interface UndoState {
+  canUndo: boolean;
+  canRedo: boolean;
+  undoLabel: string | null;
+  redoLabel: string | null;
+}
+
+export interface CsvColumnPlan {
+  name: string;
+  type: FieldType;
+  options: unknown;
+  /** Leave this column out of the import. */
+  skip?: boolean;
+}
+
+export interface CsvPreview {
+  encoding: string;
+  delimiter: string;
+  header: string[];
+  /** The first rows as text. */
+  rows: string[][];
+  /** Inferred type per column, over the whole file. */
+  columns: CsvColumnPlan[];
+  rowCount: number;
+}
+
+export interface ImportResult {
+  table: TableSchema;
+  imported: number;
+  ms: number;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  problems: string[];
+  tables: Array<{ id: string; name: string; records: number }>;
+}
+
+export interface ChangeEvent {
+  base: string;
+  /** The schema changed (tables, fields or views). */
+  schema: boolean;
+  /** Tables whose records may have changed. */
+  tables: string[];
+}
+
+export interface ProgressEvent {
+  base: string;
+  job: string;
+  done: number;
+  total: number;
+  phase: string;
+}
+
+export type { BaseSchema, TableSchema, FieldSchema, ViewSchema };

@@ -1,0 +1,57 @@
+/**
+ * The transport-independent halves of an engine call. The engine side validates input against the
+ * contract and returns a Result (codes travel as data); the client side turns a failed Result back
+ * into a thrown EngineError. Electron's MessagePort, browser mode's WebSocket and in-process callers
+ * all sit between these two functions.
+ */
+import { EngineError, isErrorCode, toErrorData, type Result } from '../errors';
+import { describeIssues } from '../query/query.schema';
+import {
+  engineContract, ENGINE_METHODS, type EngineClient, type EngineHandlers, type EngineMethod, type MethodInput, type MethodOutput,
+} from './engine.contract';
+import type { ChangeEvent, ProgressEvent } from './engine.dto';
+
+export function isEngineMethod(method: unknown): method is EngineMethod {
+  return typeof method === 'string' && Object.prototype.hasOwnProperty.call(engineContract, method);
+}
+
+/** Validates and runs one call. Never throws: failures come back as data. */
+export async function dispatch(handlers: EngineHandlers, method: unknown, input: unknown): Promise<Result<unknown>> {
+  if (!isEngineMethod(method)) {
+    return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown engine method ${JSON.stringify(String(method)).slice(0, 80)}` } };
+  }
+  const parsed = engineContract[method].input.safeParse(input ?? {});
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'INVALID_INPUT', message: `${method}: ${describeIssues(parsed.error)}` } };
+  }
+  try {
+    const handler = handlers[method] as (i: unknown) => unknown;
+    const value = await handler(parsed.data);
+    return { ok: true, value: value === undefined ? null : value };
+  } catch (e) {
+    return { ok: false, error: toErrorData(e) };
+  }
+}
+
+export interface ClientTransport {
+  call(method: EngineMethod, input: unknown): Promise<Result<unknown>>;
+  subscribe(event: 'change', listener: (e: ChangeEvent) => void): () => void;
+  subscribe(event: 'progress', listener: (e: ProgressEvent) => void): () => void;
+}
+
+/** An EngineClient over any transport. */
+export function createEngineClient(transport: ClientTransport): EngineClient {
+  const client: Record<string, unknown> = {};
+  for (const method of ENGINE_METHODS) {
+    client[method] = async (input: unknown) => {
+      const r = await transport.call(method, input);
+      if (r.ok) return r.value;
+      throw new EngineError(isErrorCode(r.error.code) ? r.error.code : 'INTERNAL', r.error.message, r.error.details);
+    };
+  }
+  client.onDidChange = (l: (e: ChangeEvent) => void) => transport.subscribe('change', l);
+  client.onDidProgress = (l: (e: ProgressEvent) => void) => transport.subscribe('progress', l);
+  return client as unknown as EngineClient;
+}
+
+export type { MethodInput, MethodOutput };

@@ -1,0 +1,96 @@
+/**
+ * A table's records live in shard documents (doc id `<tableId>/<shardId>`), each holding up to a
+ * few thousand records, so a write loads one small doc. The shape is the compact one measured in
+ * ARCHITECTURE.md:
+ *
+ *   Y.Map 'records': recordId → { c: createdAt ms, n: autonumber, v: { fieldId: stored value } }
+ *       written once when the record is created (or restored) and never modified;
+ *   Y.Map 'cells':   `${recordId}.${fieldId}` → { v: stored value | null, t: edited at ms }
+ *       per-cell overrides: concurrent edits of different cells are different keys and all survive;
+ *       the same cell is last-writer-wins, resolved identically on every replica by Yjs.
+ *
+ * Deleting a record removes its `records` entry (and its overrides); an override whose record is
+ * absent is ignored by readers, so a concurrent edit never resurrects a deleted record.
+ */
+import type * as Y from 'yjs';
+import type { CellValue } from '../schema/schema.types';
+
+export interface RecordBase {
+  c: number;
+  n: number;
+  v: Record<string, CellValue | null>;
+}
+export interface CellOverride {
+  v: CellValue | null;
+  t: number;
+}
+
+/** A record as the projection needs it: merged values plus the facts computed fields use. */
+export interface RecordState {
+  createdAt: number;
+  autonumber: number;
+  values: Record<string, CellValue | null>;
+  editedAt: Record<string, number>;
+}
+
+export const shardDocId = (tableId: string, shardId: string): string => `${tableId}/${shardId}`;
+export function parseShardDocId(docId: string): { tableId: string; shardId: string } | null {
+  const i = docId.indexOf('/');
+  if (i < 0) return null;
+  return { tableId: docId.slice(0, i), shardId: docId.slice(i + 1) };
+}
+
+export const cellKey = (recordId: string, fieldId: string): string => `${recordId}.${fieldId}`;
+export const recordIdOfCellKey = (key: string): string => key.slice(0, key.indexOf('.'));
+
+export const recordsMap = (doc: Y.Doc): Y.Map<RecordBase> => doc.getMap('records');
+export const cellsMap = (doc: Y.Doc): Y.Map<CellOverride> => doc.getMap('cells');
+
+export function createRecord(doc: Y.Doc, id: string, base: RecordBase): void {
+  recordsMap(doc).set(id, base);
+}
+
+export function setCell(doc: Y.Doc, recordId: string, fieldId: string, value: CellValue | null, at: number): void {
+  cellsMap(doc).set(cellKey(recordId, fieldId), { v: value, t: at });
+}
+
+export function deleteRecord(doc: Y.Doc, recordId: string, fieldIds: Iterable<string>): void {
+  recordsMap(doc).delete(recordId);
+  const cells = cellsMap(doc);
+  for (const f of fieldIds) {
+    const k = cellKey(recordId, f);
+    if (cells.has(k)) cells.delete(k);
+  }
+}
+
+export function hasRecord(doc: Y.Doc, recordId: string): boolean {
+  return recordsMap(doc).has(recordId);
+}
+
+/** Merged state of one record over the given fields, or null when it does not exist. */
+export function readRecord(doc: Y.Doc, recordId: string, fieldIds: readonly string[]): RecordState | null {
+  const base = recordsMap(doc).get(recordId);
+  if (!base) return null;
+  const cells = cellsMap(doc);
+  const values: Record<string, CellValue | null> = {};
+  const editedAt: Record<string, number> = {};
+  for (const f of fieldIds) {
+    const o = cells.get(cellKey(recordId, f));
+    if (o) {
+      values[f] = o.v;
+      editedAt[f] = o.t;
+    } else {
+      const v = base.v[f];
+      values[f] = v === undefined ? null : v;
+    }
+  }
+  return { createdAt: base.c, autonumber: base.n, values, editedAt };
+}
+
+export function recordIds(doc: Y.Doc): IterableIterator<string> {
+  return recordsMap(doc).keys();
+}
+
+export function recordCount(doc: Y.Doc): number {
+  return recordsMap(doc).size;
+}
