@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { openBaseFile, type OpenOptions } from '../db/base-file';
-import { DocStore } from '../docs/doc-store';
+import { DocStore, type CapturedUpdate } from '../docs/doc-store';
 import { Projector } from '../projection/projector';
 import { SCHEMA_DOC_ID, listShards, readSchema, addShard } from '../../../src-shared/docs/schema-doc';
 import {
@@ -76,6 +76,7 @@ export class BaseSession {
   private readonly shardFill = new Map<string, Map<string, number>>();
   private closed = false;
   private readonly listeners = new Set<(e: ChangeEvent) => void>();
+  private readonly updateListeners = new Set<(u: CapturedUpdate) => void>();
 
   constructor(file: string, options: SessionOptions) {
     const opened = openBaseFile(file, options);
@@ -191,7 +192,7 @@ export class BaseSession {
     const state = { origin, forced: new Set<string>(), history: [] as HistoryRow[], now: this.clock() };
     this.writing = state;
     this.docs.startCapture();
-    const run: WriteRun = { changedTables: new Set<string>(), schemaChanged: false, writer: null as unknown as Writer };
+    const run: WriteRun = { changedTables: new Set<string>(), schemaChanged: false, updates: [], writer: null as unknown as Writer };
     run.writer = {
       origin,
       now: state.now,
@@ -201,7 +202,7 @@ export class BaseSession {
       allocateShard: (tableId, n) => this.allocateShard(run.writer, tableId, n),
       reproject: (tableId) => state.forced.add(tableId),
       flush: () => {
-        const r = this.flush(state);
+        const r = this.flush(state, run.updates);
         r.tables.forEach((t) => run.changedTables.add(t));
         run.schemaChanged ||= r.schema;
       },
@@ -221,11 +222,23 @@ export class BaseSession {
       return;
     }
     if (run.schemaChanged || run.changedTables.size > 0) this.emit({ schema: run.schemaChanged, tables: [...run.changedTables] });
+    for (const u of run.updates) for (const l of this.updateListeners) l(u);
+  }
+
+  /**
+   * Committed changes made here (every origin but `remote`), one Yjs update per doc transaction:
+   * what a sync client sends to its peers.
+   */
+  onDidCommitUpdate(listener: (u: CapturedUpdate) => void): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
   }
 
   /** Persist captured updates, reconcile the projection, project touched records. */
-  private flush(state: { origin: TxOrigin; forced: Set<string>; history: HistoryRow[]; now: number }): { tables: Set<string>; schema: boolean } {
-    this.docs.persist(this.docs.takeCaptured(), state.now);
+  private flush(state: { origin: TxOrigin; forced: Set<string>; history: HistoryRow[]; now: number }, sink: CapturedUpdate[]): { tables: Set<string>; schema: boolean } {
+    const captured = this.docs.takeCaptured();
+    this.docs.persist(captured, state.now);
+    if (this.updateListeners.size > 0) for (const u of captured) sink.push(u);
     const changed = new Set<string>();
     const schemaChanged = this.schemaDirty;
     const schema = this.schema();
@@ -388,6 +401,8 @@ export class BaseSession {
 
 interface WriteRun {
   writer: Writer;
+  /** Updates persisted by this write, handed to update listeners once it commits. */
+  updates: CapturedUpdate[];
   changedTables: Set<string>;
   schemaChanged: boolean;
 }

@@ -1,0 +1,224 @@
+/**
+ * `baseplate`: the command line over the engine. Thin: it parses arguments, calls the engine's
+ * contract, and prints. Results go to stdout (JSON lines, CSV); errors to stderr as one line a
+ * person can act on, with exit status 1 (2 for a usage mistake).
+ */
+import path from 'node:path';
+import { EngineError, toErrorData } from '../../src-shared/errors';
+import type { EngineMethod, MethodInput, MethodOutput } from '../../src-shared/api/engine.contract';
+import { FIELD_TYPES } from '../../src-shared/schema/schema.types';
+import { Engine } from '../engine/engine';
+import { writeCsv } from '../engine/transfer/csv-export.service';
+import { CsvWriter } from '../engine/csv/csv-writer';
+import { parseArgs, one, required, int, json, usage, type ParsedArgs } from './cli-args';
+
+const HELP = `baseplate — Baseplate's command line: bases, tables, records, CSV.
+
+Usage:
+  baseplate base create FILE              Create a new, empty base file
+  baseplate base check FILE               Integrity report (exit 1 when anything is wrong)
+  baseplate base rebuild FILE             Rebuild the query tables from the documents
+  baseplate schema FILE                   Print tables, fields and views as JSON
+  baseplate table create FILE NAME [--field NAME:TYPE]...
+  baseplate field create FILE --table T NAME TYPE [--options JSON]
+  baseplate import FILE CSV --table NAME  Import a CSV (creates the table, infers column types)
+  baseplate insert FILE --table T --json FIELDS     Prints the new record's id
+  baseplate update FILE --table T --id ID --json FIELDS
+  baseplate delete FILE --table T --id ID
+  baseplate query FILE --table T [--view V] [--filter JSON] [--sort FIELD[:desc]]...
+                  [--search TEXT] [--limit N] [--offset N] [--count]
+  baseplate export FILE --table T [--view V]        CSV to stdout
+
+FIELDS is a JSON object keyed by field name: '{"Name": "Bolt", "Qty": 4}'.
+A filter is {"and"|"or": [conditions or groups]}, a condition {"field": NAME, "op": OP, "value": V},
+OP one of = != < <= > >= contains notContains startsWith isEmpty isNotEmpty anyOf allOf
+withinPastDays withinNextDays.
+Field types: ${FIELD_TYPES.join(', ')}.
+`;
+
+class Cli {
+  readonly engine = new Engine({ maintenanceMs: 0 });
+
+  async call<M extends EngineMethod>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+    const r = await this.engine.call(method, input);
+    if (!r.ok) throw new EngineError(r.error.code, r.error.message, r.error.details);
+    return r.value as MethodOutput<M>;
+  }
+
+  async open(file: string | undefined): Promise<string> {
+    if (!file) throw usage('a base FILE is required');
+    return (await this.call('base.open', { path: file })).base;
+  }
+}
+
+const SPEC = {
+  options: ['table', 'view', 'filter', 'sort', 'search', 'limit', 'offset', 'json', 'id', 'field', 'options'],
+  flags: ['count', 'help'],
+} as const;
+
+function out(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+function parseSort(text: string): { field: string; direction: 'asc' | 'desc' } {
+  const m = /^(.*?)(?::(asc|desc))?$/i.exec(text)!;
+  if (!m[1]) throw usage(`--sort needs a field name, got '${text}'`);
+  return { field: m[1], direction: (m[2]?.toLowerCase() as 'asc' | 'desc' | undefined) ?? 'asc' };
+}
+
+function fieldsJson(args: ParsedArgs): Record<string, unknown> {
+  const v = json(required(args, 'json'), '--json');
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw usage('--json must be an object keyed by field name');
+  return v as Record<string, unknown>;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, SPEC);
+  const [cmd, ...rest] = args.positionals;
+  if (!cmd || args.flags.has('help') || cmd === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const cli = new Cli();
+  try {
+    return await dispatchCommand(cli, cmd, rest, args);
+  } finally {
+    cli.engine.close();
+  }
+}
+
+async function dispatchCommand(cli: Cli, cmd: string, rest: string[], args: ParsedArgs): Promise<number> {
+  switch (cmd) {
+    case 'base': {
+      const [sub, file] = rest;
+      if (sub === 'create') {
+        if (!file) throw usage('base create needs a FILE');
+        const info = await cli.call('base.create', { path: file });
+        out(JSON.stringify({ created: info.path, baseId: info.baseId }));
+        return 0;
+      }
+      const base = await cli.open(file);
+      if (sub === 'check') {
+        const report = await cli.call('base.check', { base });
+        out(JSON.stringify(report));
+        return report.ok ? 0 : 1;
+      }
+      if (sub === 'rebuild') {
+        out(JSON.stringify(await cli.call('base.rebuild', { base })));
+        return 0;
+      }
+      throw usage(`unknown command 'base ${sub ?? ''}'`);
+    }
+    case 'schema': {
+      const base = await cli.open(rest[0]);
+      out(JSON.stringify(await cli.call('schema.get', { base }), null, 2));
+      return 0;
+    }
+    case 'table': {
+      const [sub, file, name] = rest;
+      if (sub !== 'create') throw usage(`unknown command 'table ${sub ?? ''}'`);
+      if (!name) throw usage('table create needs FILE and NAME');
+      const base = await cli.open(file);
+      const fields = (args.options.get('field') ?? []).map((spec) => {
+        const i = spec.lastIndexOf(':');
+        if (i <= 0) throw usage(`--field must be NAME:TYPE, got '${spec}'`);
+        return { name: spec.slice(0, i), type: spec.slice(i + 1) as (typeof FIELD_TYPES)[number] };
+      });
+      const t = await cli.call('table.create', { base, name, ...(fields.length ? { fields } : {}) });
+      out(JSON.stringify({ id: t.id, name: t.name }));
+      return 0;
+    }
+    case 'field': {
+      const [sub, file, name, type] = rest;
+      if (sub !== 'create' || !name || !type) throw usage('field create needs FILE NAME TYPE and --table');
+      const base = await cli.open(file);
+      const options = one(args, 'options');
+      const f = await cli.call('field.create', {
+        base, table: required(args, 'table'), name, type: type as (typeof FIELD_TYPES)[number],
+        ...(options !== undefined ? { options: json(options, '--options') } : {}),
+      });
+      out(JSON.stringify({ id: f.id, name: f.name, type: f.type }));
+      return 0;
+    }
+    case 'import': {
+      const [file, csv] = rest;
+      if (!csv) throw usage('import needs FILE and CSV');
+      const base = await cli.open(file);
+      const r = await cli.call('csv.import', { base, path: path.resolve(csv), table: required(args, 'table') });
+      out(JSON.stringify({ table: r.table.name, imported: r.imported, ms: r.ms }));
+      return 0;
+    }
+    case 'insert': {
+      const base = await cli.open(rest[0]);
+      const { ids } = await cli.call('records.create', { base, table: required(args, 'table'), records: [fieldsJson(args)] });
+      out(ids[0]!);
+      return 0;
+    }
+    case 'update': {
+      const base = await cli.open(rest[0]);
+      await cli.call('records.update', { base, table: required(args, 'table'), updates: [{ id: required(args, 'id'), fields: fieldsJson(args) }] });
+      return 0;
+    }
+    case 'delete': {
+      const base = await cli.open(rest[0]);
+      await cli.call('records.delete', { base, table: required(args, 'table'), ids: [required(args, 'id')] });
+      return 0;
+    }
+    case 'query':
+      return query(cli, rest, args);
+    case 'export': {
+      const base = await cli.open(rest[0]);
+      const view = one(args, 'view');
+      const writer = new CsvWriter(process.stdout);
+      await writeCsv(cli.engine.context(base), { table: required(args, 'table'), ...(view ? { view } : {}) }, writer);
+      await writer.flush();
+      return 0;
+    }
+    default:
+      throw usage(`unknown command '${cmd}'`);
+  }
+}
+
+async function query(cli: Cli, rest: string[], args: ParsedArgs): Promise<number> {
+  const base = await cli.open(rest[0]);
+  const table = required(args, 'table');
+  const view = one(args, 'view');
+  const filterText = one(args, 'filter');
+  const search = one(args, 'search');
+  const sorts = args.options.get('sort')?.map(parseSort);
+  const source = {
+    base, table,
+    ...(view ? { view } : {}),
+    ...(filterText !== undefined ? { filter: json(filterText, '--filter') as MethodInput<'records.count'>['filter'] } : {}),
+    ...(sorts ? { sorts } : {}),
+    ...(search ? { search } : {}),
+  };
+  if (args.flags.has('count')) {
+    out(JSON.stringify(await cli.call('records.count', source)));
+    return 0;
+  }
+  const limit = int(args, 'limit');
+  let offset = int(args, 'offset') ?? 0;
+  // Without --limit, every matching record is printed, a page at a time.
+  let remaining = limit ?? Number.POSITIVE_INFINITY;
+  while (remaining > 0) {
+    const page = await cli.call('records.query', { ...source, offset, limit: Math.min(remaining, 1000), keys: 'name' });
+    for (const r of page.records) out(JSON.stringify({ id: r.id, fields: r.fields }));
+    if (page.records.length === 0) break;
+    offset += page.records.length;
+    remaining -= page.records.length;
+    if (offset >= page.total) break;
+  }
+  return 0;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const data = toErrorData(e);
+    process.stderr.write(`baseplate: ${data.message}\n`);
+    process.exitCode = data.details?.usage ? 2 : 1;
+  },
+);
