@@ -8,7 +8,7 @@
  */
 import type * as Y from 'yjs';
 import {
-  addField, addTable, addView, deleteField, deleteTable, deleteView, fieldOrder, listShards, orderKeys,
+  addField, addView, deleteField, deleteTable, deleteView, fieldOrder, listShards, orderKeys,
   restoreTable, setTableProps, tableCreatedAt, tableMap, updateField, updateView, viewOrder,
 } from '../../../src-shared/docs/schema-doc';
 import {
@@ -245,4 +245,3 @@ export function applyOps(session: BaseSession, w: Writer, ops: readonly Op[]): O
   return inverse.reverse();
 }
 
-export { orderKeys };

@@ -2,7 +2,6 @@
  * Fields: create, rename, retype, reorder, delete. A type change converts every cell in the same
  * change, reports what could not convert, and is one undo step (undo restores type and values).
  */
-import { keyBetween } from '../../../src-shared/docs/order-key';
 import { orderKeys } from '../../../src-shared/docs/schema-doc';
 import { readRecord, recordIds } from '../../../src-shared/docs/table-doc';
 import { EngineError } from '../../../src-shared/errors';
