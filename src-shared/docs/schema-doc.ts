@@ -16,6 +16,7 @@ import * as Y from 'yjs';
 import type { BaseSchema, FieldOptions, FieldSchema, FieldType, TableSchema, ViewSchema } from '../schema/schema.types';
 import { FIELD_TYPES } from '../schema/schema.types';
 import { compareByOrder } from './order-key';
+import { isId } from '../ids';
 
 export const SCHEMA_DOC_ID = 'schema';
 
@@ -75,14 +76,14 @@ function strip<T extends { order: string }>(x: T): Omit<T, 'order'> {
 export function readTable(id: string, m: Y.Map<unknown>): TableSchema & { order: string } {
   const fields: Array<FieldSchema & { order: string }> = [];
   sub(m, 'fields').forEach((f, fid) => {
-    if (f instanceof Y.Map) {
+    if (f instanceof Y.Map && isId(fid, 'fld')) {
       const field = readField(fid, f as Y.Map<unknown>);
       if (field) fields.push(field);
     }
   });
   const views: Array<ViewSchema & { order: string }> = [];
   sub(m, 'views').forEach((v, vid) => {
-    if (v instanceof Y.Map) views.push(readView(vid, v as Y.Map<unknown>));
+    if (v instanceof Y.Map && isId(vid, 'viw')) views.push(readView(vid, v as Y.Map<unknown>));
   });
   fields.sort(compareByOrder);
   views.sort(compareByOrder);
@@ -95,11 +96,16 @@ export function readTable(id: string, m: Y.Map<unknown>): TableSchema & { order:
   };
 }
 
+function hasSubs(t: Y.Map<unknown>): boolean {
+  return t.get('fields') instanceof Y.Map && t.get('views') instanceof Y.Map && t.get('shards') instanceof Y.Map;
+}
+
 /** A plain snapshot of the whole schema, tables/fields/views in display order. */
 export function readSchema(doc: Y.Doc): BaseSchema {
   const tables: Array<TableSchema & { order: string }> = [];
+  // Ids come from peers too: anything malformed is ignored rather than trusted (ids name SQL objects).
   tablesMap(doc).forEach((t, id) => {
-    if (t instanceof Y.Map) tables.push(readTable(id, t));
+    if (t instanceof Y.Map && isId(id, 'tbl') && hasSubs(t)) tables.push(readTable(id, t));
   });
   tables.sort(compareByOrder);
   return { tables: tables.map((t) => strip(t) as TableSchema) };

@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { openBaseFile, type OpenOptions } from '../db/base-file';
 import { DocStore, type CapturedUpdate } from '../docs/doc-store';
 import { Projector } from '../projection/projector';
+import { projectionTable } from '../projection/projection-names';
 import { SCHEMA_DOC_ID, listShards, readSchema, addShard } from '../../../src-shared/docs/schema-doc';
 import {
   cellsMap, parseShardDocId, readRecord, recordIdOfCellKey, recordIds, recordsMap, shardDocId,
@@ -314,7 +315,7 @@ export class BaseSession {
     if (!fill) {
       fill = new Map();
       if (this.projector.tableExists(tableId)) {
-        const rows = this.db.prepare(`SELECT shard, count(*) AS n FROM "p_${tableId}" GROUP BY shard`).all() as Array<{ shard: string; n: number }>;
+        const rows = this.db.prepare(`SELECT shard, count(*) AS n FROM ${projectionTable(tableId)} GROUP BY shard`).all() as Array<{ shard: string; n: number }>;
         for (const r of rows) fill.set(r.shard, r.n);
       }
       this.shardFill.set(tableId, fill);

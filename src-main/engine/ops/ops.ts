@@ -17,6 +17,7 @@ import {
 import type { CellValue, FieldSchema, TableSchema, ViewSchema } from '../../../src-shared/schema/schema.types';
 import { assertNever } from '../../../src-shared/errors';
 import type { BaseSession, Writer } from '../base/base-session';
+import { projectionTable } from '../projection/projection-names';
 
 export interface CellWrite {
   recordId: string;
@@ -53,7 +54,7 @@ export type Op =
 /** Where each record lives, from the projection (reads never load docs). */
 function shardsOf(session: BaseSession, tableId: string, ids: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
-  const stmt = session.db.prepare<[string], { shard: string }>(`SELECT shard FROM "p_${tableId}" WHERE id = ?`);
+  const stmt = session.db.prepare<[string], { shard: string }>(`SELECT shard FROM ${projectionTable(tableId)} WHERE id = ?`);
   for (const id of ids) {
     const r = stmt.get(id);
     if (r) out.set(id, r.shard);
