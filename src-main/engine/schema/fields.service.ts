@@ -7,7 +7,7 @@ import { readRecord, recordIds } from '../../../src-shared/docs/table-doc';
 import { EngineError } from '../../../src-shared/errors';
 import { newId } from '../../../src-shared/ids';
 import { getFieldType } from '../../../src-shared/fields/field-registry';
-import { choicesForConversion, convertCell } from '../../../src-shared/fields/convert';
+import { choicesForConversion, conversionChoiceNames, convertCell } from '../../../src-shared/fields/convert';
 import type { FieldChangeReport } from '../../../src-shared/api/engine.dto';
 import type { CellValue, FieldSchema, FieldType, SelectChoice, TableSchema } from '../../../src-shared/schema/schema.types';
 import { resolveFieldRef } from '../../../src-shared/query/query-resolve';
@@ -106,15 +106,12 @@ function planConversion(ctx: BaseContext, table: TableSchema, field: FieldSchema
   const targetDef = getFieldType(type);
   if ((type === 'singleSelect' || type === 'multipleSelect') && optionsInput === undefined) {
     const names: string[] = [];
-    const fromDef = getFieldType(field.type);
     const seen = new Set<string>();
     for (const { value } of cellsOf(ctx, table, field)) {
-      const text = fromDef.format(value, field.options);
-      const parts = type === 'multipleSelect' || field.type === 'multipleSelect' ? text.split(',') : [text];
-      for (const p of parts.map((s) => s.trim()).filter(Boolean)) {
-        if (!seen.has(p)) {
-          seen.add(p);
-          names.push(p);
+      for (const n of conversionChoiceNames(value, field, type)) {
+        if (!seen.has(n)) {
+          seen.add(n);
+          names.push(n);
         }
       }
       if (names.length >= 1000) break;
