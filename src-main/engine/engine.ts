@@ -146,7 +146,7 @@ export class Engine {
       'records.delete': (i) => w(i.base, (ctx) => ({ deleted: records.deleteRecords(ctx, i.table, i.ids) })),
       'records.duplicate': (i) => w(i.base, (ctx) => ({ ids: records.duplicateRecords(ctx, i.table, i.ids) })),
       'records.get': (i) => reads.getRecord(r(i.base), i.table, i.id, i.keys),
-      'records.query': (i) => reads.queryPage(r(i.base), i, r(i.base).session.readDb),
+      'records.query': (i) => reads.queryPage(r(i.base), i),
       'records.count': (i) => ({ count: reads.countRecords(r(i.base), i) }),
       'records.groups': (i) => reads.groupRecords(r(i.base), i),
       'records.history': (i) => recordHistory(r(i.base), i.table, i.id, i.limit),

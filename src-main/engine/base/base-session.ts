@@ -298,7 +298,9 @@ export class BaseSession {
         if (rec) this.projector.upsert(table, rid, shardId, rec, true);
       }
       this.touched.delete(docId);
-      if (!wasLoaded && !this.writing) this.docs.evict(docId);
+      // Docs loaded only for this pass hold nothing unsaved (flush persisted first): let them go,
+      // so re-projecting a large table keeps one shard in memory at a time.
+      if (!wasLoaded) this.docs.evict(docId);
     }
   }
 

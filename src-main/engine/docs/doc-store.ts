@@ -122,7 +122,7 @@ export class DocStore {
     const cutoff = Date.now() - idleMs;
     let n = 0;
     for (const [id, l] of this.loaded) {
-      if (!keep.has(id) && l.lastUsed < cutoff) {
+      if (!keep.has(id) && l.lastUsed <= cutoff) {
         this.evict(id);
         n++;
       }

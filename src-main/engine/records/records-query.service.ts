@@ -1,5 +1,6 @@
 /**
- * Reads: pages, counts and groups of a table, from its SQL projection only (never the docs).
+ * Reads: pages, counts and groups of a table, from its SQL projection only (never the docs), on the
+ * read-only connection, so they see committed data only (never half of a running import).
  * A query may start from a saved view; explicit filter/sorts/groups replace the view's.
  */
 import type Database from 'better-sqlite3';
@@ -49,7 +50,7 @@ export function toRecordOut(table: TableSchema, row: Record<string, unknown>, ke
   return { id: page.id, createdAt: new Date(Number(row.created_at)).toISOString(), fields };
 }
 
-export function queryPage(ctx: BaseContext, input: QueryInput & { keys: 'id' | 'name' }, db: Database.Database = ctx.session.db): QueryPage {
+export function queryPage(ctx: BaseContext, input: QueryInput & { keys: 'id' | 'name' }, db: Database.Database = ctx.session.readDb): QueryPage {
   const { table, spec } = resolveQuery(ctx, input);
   const q = buildPageQuery(table, spec, ctx.session.now());
   const sql = q.page.sql.replace(/^SELECT rid, id, /, 'SELECT rid, id, created_at, ');
@@ -62,7 +63,7 @@ export function countRecords(ctx: BaseContext, input: QueryInput): number {
   const { table, spec } = resolveQuery(ctx, input);
   const where = compileWhere(table, spec, ctx.session.now());
   const sql = `SELECT COUNT(*) AS n FROM ${projectionTable(table.id)}${where.sql === '1' ? '' : ` WHERE ${where.sql}`}`;
-  return (ctx.session.db.prepare(sql).get(...where.params) as { n: number }).n;
+  return (ctx.session.readDb.prepare(sql).get(...where.params) as { n: number }).n;
 }
 
 export function groupRecords(ctx: BaseContext, input: QueryInput): GroupNode[] {
@@ -70,14 +71,14 @@ export function groupRecords(ctx: BaseContext, input: QueryInput): GroupNode[] {
   const groups = spec.groups ?? [];
   if (groups.length === 0) throw new EngineError('INVALID_INPUT', `No grouping given and the view has none; pass groups, e.g. [{"field":"Status"}].`);
   const q = compileGroupQuery(table, spec, groups, ctx.session.now());
-  const rows = ctx.session.db.prepare(q.sql).all(...q.params) as Array<Record<string, string | number | null>>;
+  const rows = ctx.session.readDb.prepare(q.sql).all(...q.params) as Array<Record<string, string | number | null>>;
   return buildGroupTree(q, rows);
 }
 
 export function getRecord(ctx: BaseContext, tableRef: string, id: string, keys: 'id' | 'name'): RecordOut {
   const table = ctx.session.table(tableRef);
   const cols = ['rid', 'id', 'created_at', ...table.fields.map((f) => `"c_${f.id}"`)].join(', ');
-  const row = ctx.session.db.prepare(`SELECT ${cols} FROM ${projectionTable(table.id)} WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
+  const row = ctx.session.readDb.prepare(`SELECT ${cols} FROM ${projectionTable(table.id)} WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!row) throw new EngineError('NOT_FOUND', `No record ${id} in table '${table.name}'.`);
   return toRecordOut(table, row, keys);
 }
