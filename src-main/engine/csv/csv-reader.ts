@@ -1,0 +1,347 @@
+/**
+ * Streaming CSV reader: the file is read in chunks (never whole), decoded, parsed and handed out in
+ * batches of rows. Opening reads just enough to know the encoding, the delimiter and the header.
+ *
+ * Row numbers are file line numbers (header = row 1 when the file starts with it): what a text
+ * editor shows, and the same as the spreadsheet row for files without blank lines or quoted line
+ * breaks. Each batch carries the number of every row so an importer can name the row of a bad value.
+ */
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { EngineError } from '../../../src-shared/errors';
+import { type CsvEncoding, CsvDecoder, ENCODING_SAMPLE_BYTES, bomLengthFor, detectEncoding } from './csv-encoding';
+import { type CsvDelimiter, DELIMITER_SAMPLE_CHARS, detectDelimiter } from './csv-delimiter';
+import { CsvParser } from './csv-parser';
+import { normalizeHeader } from './csv-header';
+
+export interface CsvReadOptions {
+  /** Default: detected from the first 64 KB of text. */
+  delimiter?: CsvDelimiter;
+  /** Default: detected from the first bytes. A BOM matching the given encoding is still skipped. */
+  encoding?: CsvEncoding;
+  /** Aborting fails the read with CANCELLED and closes the file. */
+  signal?: AbortSignal;
+  /** Called after each chunk read; bytesRead counts from the start of the file. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Rows per batch (the last may be shorter). @default 1000 */
+  batchSize?: number;
+  /** Bytes read per chunk; small values are for tests. @default 256 KiB */
+  chunkSize?: number;
+}
+
+export interface CsvBatch {
+  /** Row number (file line, header = 1) of rows[0]. */
+  firstRow: number;
+  /** Each row has exactly header.length fields. */
+  rows: string[][];
+  /** Row number of each row, parallel to rows (rows may skip numbers: blank lines, quoted line breaks). */
+  rowNumbers: number[];
+}
+
+export interface CsvReader {
+  readonly encoding: CsvEncoding;
+  readonly delimiter: CsvDelimiter;
+  /** Field names: trimmed, empty ones named `Field N`, duplicates suffixed ` (2)`. */
+  readonly header: string[];
+  /** The header as written in the file. */
+  readonly rawHeader: string[];
+  readonly totalBytes: number;
+  /** The data rows, in order. Call once. Errors (CSV_MALFORMED, CSV_ENCODING, CANCELLED) are thrown after the batches before them. */
+  batches(): AsyncGenerator<CsvBatch, void, undefined>;
+  /** Closes the file; needed only when batches() is not run to its end. */
+  close(): Promise<void>;
+}
+
+export interface CsvPreview {
+  encoding: CsvEncoding;
+  delimiter: CsvDelimiter;
+  header: string[];
+  rows: string[][];
+  rowNumbers: number[];
+}
+
+const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_CHUNK_SIZE = 256 * 1024;
+
+export async function openCsv(path: string, opts: CsvReadOptions = {}): Promise<CsvReader> {
+  const session = new CsvReadSession(path, opts);
+  try {
+    await session.open();
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+  return session;
+}
+
+/** The header and up to maxRows first data rows; the rest of the file is not read. */
+export async function readCsvPreview(path: string, maxRows: number, opts: Omit<CsvReadOptions, 'batchSize'> = {}): Promise<CsvPreview> {
+  const reader = await openCsv(path, { ...opts, batchSize: Math.max(1, maxRows) });
+  try {
+    let rows: string[][] = [];
+    let rowNumbers: number[] = [];
+    if (maxRows > 0) {
+      for await (const batch of reader.batches()) {
+        rows = batch.rows;
+        rowNumbers = batch.rowNumbers;
+        break;
+      }
+    }
+    return { encoding: reader.encoding, delimiter: reader.delimiter, header: reader.header, rows, rowNumbers };
+  } finally {
+    await reader.close();
+  }
+}
+
+class CsvReadSession implements CsvReader {
+  encoding: CsvEncoding = 'utf-8';
+  delimiter: CsvDelimiter = ',';
+  header: string[] = [];
+  rawHeader: string[] = [];
+  totalBytes = 0;
+
+  private readonly batchSize: number;
+  private readonly chunkSize: number;
+  private stream: Readable | null = null;
+  private chunks: AsyncIterator<Buffer> | null = null;
+  private decoder: CsvDecoder | null = null;
+  private parser: CsvParser | null = null;
+  private bytesRead = 0;
+  private eof = false;
+  private headerRead = false;
+  private started = false;
+  /** Completed batches not yet handed out, then the error that stopped parsing, if any. */
+  private readonly ready: CsvBatch[] = [];
+  private failure: unknown = null;
+  private rows: string[][] = [];
+  private rowNumbers: number[] = [];
+  private readonly onAbort = (): void => {
+    this.stream?.destroy(cancelled());
+  };
+
+  constructor(
+    private readonly path: string,
+    private readonly opts: CsvReadOptions,
+  ) {
+    this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
+    this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
+  }
+
+  async open(): Promise<void> {
+    this.throwIfAborted();
+    const sample = await readSample(this.path);
+    this.totalBytes = sample.totalBytes;
+    const detected = this.opts.encoding
+      ? bomLengthFor(this.opts.encoding, sample.bytes)
+      : detectEncoding(sample.bytes, sample.bytes.length >= sample.totalBytes);
+    this.encoding = detected.encoding;
+    this.bytesRead = detected.bomLength;
+    this.decoder = new CsvDecoder(detected.encoding, detected.bomLength);
+
+    this.stream = fs.createReadStream(this.path, { start: detected.bomLength, highWaterMark: this.chunkSize });
+    this.chunks = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+
+    // Enough text to choose the delimiter (kept in its chunks, so the parser sees the same boundaries
+    // whatever the file size), then parse until the header row is complete.
+    const texts: string[] = [];
+    if (!this.opts.delimiter) {
+      let length = 0;
+      while (length < DELIMITER_SAMPLE_CHARS) {
+        const next = await this.readText();
+        if (next === null) break;
+        texts.push(next);
+        length += next.length;
+      }
+    }
+    this.delimiter = this.opts.delimiter ?? detectDelimiter(texts.join(''), this.eof);
+    this.parser = new CsvParser(this.delimiter, (fields, line) => this.onRow(fields, line), {
+      columnName: (index) => (this.headerRead ? this.header[index] : undefined),
+    });
+    for (const text of texts) this.parse(text);
+    while (!this.headerRead && !this.eof && !this.failure) this.parse(await this.readText());
+    if (this.eof) this.finish();
+    if (!this.headerRead) {
+      if (this.failure) throw this.failure;
+      throw new EngineError('CSV_MALFORMED', 'The file is empty: a CSV file needs a header row naming its columns', {
+        row: 1,
+        column: null,
+      });
+    }
+  }
+
+  async *batches(): AsyncGenerator<CsvBatch, void, undefined> {
+    if (this.started) throw new Error('CsvReader.batches() may be called only once');
+    this.started = true;
+    try {
+      for (;;) {
+        while (this.ready.length > 0) {
+          this.throwIfAborted();
+          yield this.ready.shift() as CsvBatch;
+        }
+        if (this.failure) throw this.failure;
+        if (this.eof) return;
+        await this.advance();
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.opts.signal?.removeEventListener('abort', this.onAbort);
+    const stream = this.stream;
+    if (!stream || stream.closed) return;
+    await new Promise<void>((resolve) => {
+      stream.once('close', () => resolve());
+      if (!stream.destroyed) stream.destroy();
+    });
+  }
+
+  /** Reads and parses one more chunk. Failures other than cancellation are kept for after the rows before them. */
+  private async advance(): Promise<void> {
+    let text: string | null;
+    try {
+      text = await this.readText();
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'CANCELLED') throw error;
+      this.fail(error);
+      return;
+    }
+    this.parse(text);
+    if (this.eof) this.finish();
+  }
+
+  /** The next decoded chunk, or null at the end of the file (after flushing the decoder). */
+  private async readText(): Promise<string | null> {
+    if (this.eof) return null;
+    this.throwIfAborted();
+    let result: IteratorResult<Buffer>;
+    try {
+      result = await (this.chunks as AsyncIterator<Buffer>).next();
+    } catch (error) {
+      this.throwIfAborted();
+      throw readError(this.path, error);
+    }
+    this.throwIfAborted();
+    const decoder = this.decoder as CsvDecoder;
+    if (result.done) {
+      this.eof = true;
+      return decoder.end();
+    }
+    const chunk = result.value;
+    this.bytesRead += chunk.length;
+    const text = decoder.decode(chunk);
+    this.opts.onProgress?.(this.bytesRead, this.totalBytes);
+    return text;
+  }
+
+  /** Parses text; a malformed row keeps the rows before it and is thrown after them. */
+  private parse(text: string | null): void {
+    if (text === null || text === '' || this.failure) return;
+    try {
+      (this.parser as CsvParser).push(text);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private finish(): void {
+    if (this.failure) return;
+    try {
+      (this.parser as CsvParser).end();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.flushBatch();
+  }
+
+  private fail(error: unknown): void {
+    this.flushBatch();
+    this.failure = error;
+  }
+
+  private onRow(fields: string[], line: number): void {
+    if (!this.headerRead) {
+      this.rawHeader = fields;
+      this.header = normalizeHeader(fields);
+      this.headerRead = true;
+      return;
+    }
+    const expected = this.header.length;
+    if (fields.length !== expected) {
+      // A line holding only "" is a blank line to people, unless the file has one column.
+      if (fields.length === 1 && fields[0] === '') return;
+      throw this.fieldCountError(fields.length, line);
+    }
+    this.rows.push(fields);
+    this.rowNumbers.push(line);
+    if (this.rows.length >= this.batchSize) this.flushBatch();
+  }
+
+  private fieldCountError(count: number, line: number): EngineError {
+    const expected = this.header.length;
+    const sep = this.delimiter === '\t' ? 'a tab' : `'${this.delimiter}'`;
+    const head = `row ${line} has ${count} field${count === 1 ? '' : 's'} but the header has ${expected}`;
+    const columnIndex = count < expected ? count : expected - 1;
+    const column = this.header[columnIndex] as string;
+    const hint =
+      count < expected
+        ? `no value for column '${column}'; a value containing a line break must be in double quotes`
+        : `extra value after column '${column}'; a value containing ${sep} must be in double quotes`;
+    return new EngineError('CSV_MALFORMED', `${head} (${hint})`, {
+      row: line,
+      column,
+      columnNumber: columnIndex + 1,
+      fields: count,
+      expected,
+    });
+  }
+
+  private flushBatch(): void {
+    if (this.rows.length === 0) return;
+    const rowNumbers = this.rowNumbers;
+    this.ready.push({ firstRow: rowNumbers[0] as number, rows: this.rows, rowNumbers });
+    this.rows = [];
+    this.rowNumbers = [];
+  }
+
+  private throwIfAborted(): void {
+    if (this.opts.signal?.aborted) throw cancelled();
+  }
+}
+
+function cancelled(): EngineError {
+  return new EngineError('CANCELLED', 'Reading the CSV file was cancelled');
+}
+
+async function readSample(path: string): Promise<{ bytes: Uint8Array; totalBytes: number }> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(path, 'r');
+  } catch (error) {
+    throw readError(path, error);
+  }
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(Math.min(size, ENCODING_SAMPLE_BYTES));
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return { bytes: bytes.subarray(0, filled), totalBytes: size };
+  } finally {
+    await handle.close();
+  }
+}
+
+function readError(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return new EngineError('FILE_NOT_FOUND', `File not found: ${path}`, { path });
+  if (code === 'EISDIR') return new EngineError('INVALID_INPUT', `Not a file but a folder: ${path}`, { path });
+  if (code === 'EACCES' || code === 'EPERM') return new EngineError('INVALID_INPUT', `No permission to read ${path}`, { path });
+  return error;
+}
