@@ -47,7 +47,9 @@ describe('reading speed', () => {
   });
   afterEach(() => tmp.remove());
 
-  it('reads a 15 MB file of 100k rows × 20 columns in well under 2 seconds', async () => {
+  // A guard against pathological slowdowns (quadratic buffering, per-char allocation), not a
+  // benchmark: `npm run bench -- engine` measures speed. The bound is loose for loaded CI machines.
+  it('reads a 15 MB file of 100k rows × 20 columns without pathological slowdown', async () => {
     const file = path.join(tmp.dir, 'big.csv');
     const size = writeBigCsv(file);
     expect(size).toBeGreaterThan(12_000_000);
@@ -65,6 +67,6 @@ describe('reading speed', () => {
 
     expect(rows).toBe(100_000);
     expect(cells).toBe(100 * 20);
-    expect(elapsed).toBeLessThan(2000);
+    expect(elapsed).toBeLessThan(10_000);
   });
 });
