@@ -80,26 +80,19 @@ export class BaseSession {
   private readonly updateListeners = new Set<(u: CapturedUpdate) => void>();
 
   constructor(file: string, options: SessionOptions) {
-    const opened = openBaseFile(file, options);
+    const clock = options.now ?? Date.now;
+    const opened = openBaseFile(file, { ...options, createdBy: options.actor, createdAt: clock() });
     this.file = opened.path;
     this.db = opened.db;
     this.formatVersion = opened.formatVersion;
     this.migrated = opened.migrated;
     this.actor = options.actor;
-    this.clock = options.now ?? Date.now;
+    this.clock = clock;
     this.readDb = new Database(this.file, { readonly: true, fileMustExist: true });
     this.readDb.pragma('busy_timeout = 5000');
     this.docs = new DocStore(this.db);
     this.projector = new Projector(this.db);
     this.docs.onLoad((docId, doc) => this.observe(docId, doc));
-    if (options.create) {
-      this.write({ kind: 'migration', actor: 'system' }, (w) => {
-        const ins = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-        ins.run('baseId', newId('bas'));
-        ins.run('createdAt', String(w.now));
-        ins.run('createdBy', this.actor);
-      });
-    }
     this.docs.get(SCHEMA_DOC_ID);
   }
 

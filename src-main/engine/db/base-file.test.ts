@@ -94,7 +94,7 @@ describe('base files', () => {
     const f = tmp.file('old.base');
     const old = openBaseFile(f, { create: true, migrationsDir: oldDir });
     expect(old.formatVersion).toBe(1);
-    old.db.prepare("INSERT INTO meta (key, value) VALUES ('baseId', 'basOLD0000000000a')").run();
+    old.db.prepare("UPDATE meta SET value = 'basOLD0000000000a' WHERE key = 'baseId'").run();
     expect(() => old.db.prepare('SELECT * FROM cell_history').all()).toThrow(/no such table/);
     old.db.close();
 

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { EngineError } from '../../../src-shared/errors';
+import { newId } from '../../../src-shared/ids';
 
 /** 'BPLT' — PRAGMA application_id of every base file. */
 export const BASE_APPLICATION_ID = 0x42504c54;
@@ -22,6 +23,9 @@ export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', impo
 export interface OpenOptions {
   /** Create the file when absent; refuse when it exists. */
   create?: boolean;
+  /** With `create`: who creates the base and when, written with the schema in one transaction. */
+  createdBy?: string;
+  createdAt?: number;
   /** For tests of older formats: apply only these migrations. */
   migrationsDir?: string;
 }
@@ -53,6 +57,28 @@ function readHeader(file: string): Header | 'empty' | 'not-sqlite' {
   }
 }
 
+/**
+ * Identity as SQLite sees it. A base never checkpointed (new, killed before its first close) has
+ * its real page 1 only in the -wal file; a read-only connection reads it without writing the file.
+ */
+function readIdentity(file: string): Header | 'empty' | 'not-sqlite' {
+  const header = readHeader(file);
+  if (typeof header === 'string' || header.applicationId === BASE_APPLICATION_ID || !fs.existsSync(file + '-wal')) return header;
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return {
+        userVersion: db.pragma('user_version', { simple: true }) as number,
+        applicationId: db.pragma('application_id', { simple: true }) as number,
+      };
+    } finally {
+      db.close();
+    }
+  } catch {
+    return header;
+  }
+}
+
 function configure(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a power loss may lose the last transactions but never corrupts the file.
@@ -63,7 +89,7 @@ function configure(db: Database.Database): void {
   db.pragma('temp_store = MEMORY');
 }
 
-function migrate(db: Database.Database, dir: string): { version: number; applied: number } {
+function migrate(db: Database.Database, dir: string, also?: () => void): { version: number; applied: number } {
   const migrations = readMigrationFiles({ migrationsFolder: dir });
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
@@ -79,6 +105,7 @@ function migrate(db: Database.Database, dir: string): { version: number; applied
     }
     db.pragma(`application_id = ${BASE_APPLICATION_ID}`);
     db.pragma(`user_version = ${migrations.length}`);
+    also?.();
   })();
   return { version: migrations.length, applied: migrations.length - current };
 }
@@ -95,20 +122,12 @@ export function openBaseFile(file: string, options: OpenOptions = {}): BaseFile 
     if (exists) throw new EngineError('FILE_EXISTS', `${abs} already exists; open it instead, or choose another name.`);
     const parent = path.dirname(abs);
     if (!fs.existsSync(parent)) throw new EngineError('FILE_NOT_FOUND', `Folder ${parent} does not exist.`);
-    const db = new Database(abs);
-    try {
-      configure(db);
-      const { version } = migrate(db, dir);
-      return { db, path: abs, formatVersion: version, migrated: false };
-    } catch (e) {
-      db.close();
-      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(abs + suffix, { force: true });
-      throw e;
-    }
+    createAtomically(abs, dir, options);
+    return { ...openBaseFile(abs, { migrationsDir: dir }), migrated: false };
   }
   if (!exists) throw new EngineError('FILE_NOT_FOUND', `No base at ${abs}.`);
   if (fs.statSync(abs).isDirectory()) throw new EngineError('NOT_A_BASE', `${abs} is a folder, not a base file.`);
-  const header = readHeader(abs);
+  const header = readIdentity(abs);
   if (header === 'empty') throw new EngineError('NOT_A_BASE', `${abs} is empty; it is not a Baseplate base.`);
   if (header === 'not-sqlite') throw new EngineError('NOT_A_BASE', `${abs} is not a Baseplate base (not an SQLite database).`);
   if (header.applicationId !== BASE_APPLICATION_ID) {
@@ -125,5 +144,43 @@ export function openBaseFile(file: string, options: OpenOptions = {}): BaseFile 
   } catch (e) {
     db.close();
     throw e;
+  }
+}
+
+/**
+ * A new base appears complete or not at all: it is built under a hidden temporary name (schema and
+ * identity in one transaction), checkpointed and closed, then linked into place, which fails rather
+ * than overwrite a file that appeared meanwhile. A crash leaves at most the hidden temporary file.
+ */
+function createAtomically(abs: string, dir: string, options: OpenOptions): void {
+  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}-${Date.now()}.creating`);
+  const removeTmp = (): void => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(tmp + suffix, { force: true });
+  };
+  try {
+    const db = new Database(tmp);
+    try {
+      configure(db);
+      migrate(db, dir, () => {
+        const ins = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+        ins.run('baseId', newId('bas'));
+        ins.run('createdAt', String(options.createdAt ?? Date.now()));
+        ins.run('createdBy', options.createdBy ?? 'local');
+      });
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+    try {
+      fs.linkSync(tmp, abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new EngineError('FILE_EXISTS', `${abs} already exists; open it instead, or choose another name.`);
+      // File systems without hard links (FAT, some network drives): check, then rename.
+      if (fs.existsSync(abs)) throw new EngineError('FILE_EXISTS', `${abs} already exists; open it instead, or choose another name.`);
+      fs.renameSync(tmp, abs);
+    }
+  } finally {
+    removeTmp();
   }
 }
