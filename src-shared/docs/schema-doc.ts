@@ -17,6 +17,7 @@ import type { BaseSchema, FieldOptions, FieldSchema, FieldType, TableSchema, Vie
 import { FIELD_TYPES } from '../schema/schema.types';
 import { compareByOrder } from './order-key';
 import { isId } from '../ids';
+import { getFieldType } from '../fields/field-registry';
 
 export const SCHEMA_DOC_ID = 'schema';
 
@@ -44,11 +45,16 @@ function json<T>(v: unknown, fallback: T): T {
 function readField(id: string, m: Y.Map<unknown>): (FieldSchema & { order: string }) | null {
   const type = m.get('type');
   if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) return null;
+  // Type and options are separate keys, so concurrent edits (a retype here, an options change
+  // there) can merge into options that do not fit the type; such options read as the type's
+  // normalization of them, or its defaults. The same on every replica.
+  const def = getFieldType(type as FieldType);
+  const normalized = def.normalizeOptions(json(m.get('options'), {}));
   return {
     id,
     name: str(m.get('name'), id),
     type: type as FieldType,
-    options: json(m.get('options'), {}) as FieldOptions,
+    options: (normalized.ok ? normalized.value : def.defaultOptions()) as FieldOptions,
     description: str(m.get('description')),
     order: str(m.get('order'), 'V'),
   };

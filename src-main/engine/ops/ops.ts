@@ -15,7 +15,7 @@ import {
   createRecord, deleteRecord, readRecord, recordsMap, setCell, type RecordBase,
 } from '../../../src-shared/docs/table-doc';
 import type { CellValue, FieldSchema, TableSchema, ViewSchema } from '../../../src-shared/schema/schema.types';
-import { assertNever } from '../../../src-shared/errors';
+import { assertNever, EngineError } from '../../../src-shared/errors';
 import type { BaseSession, Writer } from '../base/base-session';
 import { projectionTable } from '../projection/projection-names';
 
@@ -66,6 +66,20 @@ function sameValue(a: CellValue | null | undefined, b: CellValue | null | undefi
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+function fieldOf(session: BaseSession, tableId: string, fieldId: string): FieldSchema {
+  const table = session.table(tableId);
+  const field = table.fields.find((f) => f.id === fieldId);
+  if (!field) throw new EngineError('NOT_FOUND', `The field no longer exists in table '${table.name}' (deleted by someone else?).`);
+  return field;
+}
+
+function viewOf(session: BaseSession, tableId: string, viewId: string): ViewSchema {
+  const table = session.table(tableId);
+  const view = table.views.find((v) => v.id === viewId);
+  if (!view) throw new EngineError('NOT_FOUND', `The view no longer exists in table '${table.name}' (deleted by someone else?).`);
+  return view;
+}
+
 /** Applies `op` inside a write and returns the op that undoes it. */
 export function applyOp(session: BaseSession, w: Writer, op: Op): Op {
   const doc = w.schemaDoc;
@@ -85,6 +99,7 @@ export function applyOp(session: BaseSession, w: Writer, op: Op): Op {
       return { op: 'createTable', table, order, shards, createdAt };
     }
     case 'updateTable': {
+      session.table(op.tableId);
       const m = tableMap(doc, op.tableId);
       const prev: Op = { op: 'updateTable', tableId: op.tableId };
       if (op.name !== undefined) prev.name = String(m?.get('name') ?? '');
@@ -93,19 +108,19 @@ export function applyOp(session: BaseSession, w: Writer, op: Op): Op {
       return prev;
     }
     case 'createField': {
+      session.table(op.tableId);
       tx(() => addField(doc, op.tableId, op.field, op.order));
       if (op.restore) w.reproject(op.tableId);
       return { op: 'deleteField', tableId: op.tableId, fieldId: op.field.id };
     }
     case 'deleteField': {
-      const table = session.table(op.tableId);
-      const field = table.fields.find((f) => f.id === op.fieldId)!;
+      const field = fieldOf(session, op.tableId, op.fieldId);
       const order = fieldOrder(doc, op.tableId, op.fieldId) ?? 'V';
       tx(() => deleteField(doc, op.tableId, op.fieldId));
       return { op: 'createField', tableId: op.tableId, field, order, restore: true };
     }
     case 'updateField': {
-      const field = session.table(op.tableId).fields.find((f) => f.id === op.fieldId)!;
+      const field = fieldOf(session, op.tableId, op.fieldId);
       const prev: FieldPatch = {};
       for (const k of Object.keys(op.patch) as Array<keyof FieldPatch>) {
         if (k === 'order') prev.order = fieldOrder(doc, op.tableId, op.fieldId) ?? 'V';
@@ -115,17 +130,18 @@ export function applyOp(session: BaseSession, w: Writer, op: Op): Op {
       return { op: 'updateField', tableId: op.tableId, fieldId: op.fieldId, patch: prev };
     }
     case 'createView': {
+      session.table(op.tableId);
       tx(() => addView(doc, op.tableId, op.view, op.order));
       return { op: 'deleteView', tableId: op.tableId, viewId: op.view.id };
     }
     case 'deleteView': {
-      const view = session.table(op.tableId).views.find((v) => v.id === op.viewId)!;
+      const view = viewOf(session, op.tableId, op.viewId);
       const order = viewOrder(doc, op.tableId, op.viewId) ?? 'V';
       tx(() => deleteView(doc, op.tableId, op.viewId));
       return { op: 'createView', tableId: op.tableId, view, order };
     }
     case 'updateView': {
-      const view = session.table(op.tableId).views.find((v) => v.id === op.viewId)!;
+      const view = viewOf(session, op.tableId, op.viewId);
       const prev: ViewPatch = {};
       for (const k of Object.keys(op.patch) as Array<keyof ViewPatch>) {
         if (k === 'order') prev.order = viewOrder(doc, op.tableId, op.viewId) ?? 'V';
