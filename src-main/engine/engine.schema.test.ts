@@ -138,3 +138,14 @@ describe('undo and history', () => {
     expect(Date.parse(h[0]!.at)).toBeGreaterThan(0);
   });
 });
+
+describe('select options', () => {
+  it('editing choices by name keeps the cells that use them', async () => {
+    await api['table.create']({ base, name: 'T', fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'S', type: 'singleSelect', options: { choices: [{ name: 'x' }, { name: 'y' }] } }] });
+    const { ids } = await api['records.create']({ base, table: 'T', records: [{ Name: 'a', S: 'x' }] });
+    await api['field.update']({ base, table: 'T', field: 'S', options: { choices: [{ name: 'x', color: 'red' }, 'y', { name: 'z' }] } });
+    expect((await api['records.get']({ base, table: 'T', id: ids[0]!, keys: 'name' })).fields.S).toBe('x');
+    const field = (await api['schema.get']({ base })).tables[0]!.fields[1]!;
+    expect((field.options as { choices: Array<{ name: string; color: string }> }).choices.map((c) => [c.name, c.color])).toEqual([['x', 'red'], ['y', expect.any(String)], ['z', expect.any(String)]]);
+  });
+});

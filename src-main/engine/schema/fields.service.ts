@@ -78,6 +78,25 @@ export interface FieldPatchInput {
   description?: string;
 }
 
+/**
+ * Select choices given by name keep the id of the existing choice of that name, so cells (which
+ * store choice ids) keep their value when options are edited without ids.
+ */
+export function keepChoiceIds(input: unknown, field: FieldSchema): unknown {
+  if (field.type !== 'singleSelect' && field.type !== 'multipleSelect') return input;
+  if (typeof input !== 'object' || input === null || !Array.isArray((input as { choices?: unknown }).choices)) return input;
+  const existing = (field.options as { choices: SelectChoice[] }).choices;
+  const byName = new Map(existing.map((c) => [c.name, c]));
+  const choices = ((input as { choices: unknown[] }).choices).map((c) => {
+    const given = typeof c === 'string' ? { name: c } : c;
+    if (typeof given !== 'object' || given === null || 'id' in given) return given;
+    const name = (given as { name?: unknown }).name;
+    const match = typeof name === 'string' ? byName.get(name.trim()) : undefined;
+    return match ? { color: match.color, ...given, id: match.id } : given;
+  });
+  return { ...(input as object), choices };
+}
+
 interface Conversion {
   target: FieldSchema;
   cells: CellWrite[];
@@ -166,7 +185,9 @@ export function updateField(ctx: BaseContext, tableRef: string, fieldRef: string
       report.failed = c.failed;
       report.failures = c.failures;
     } else if (patch.options !== undefined) {
-      apply({ op: 'updateField', tableId: table.id, fieldId: field.id, patch: { options: normalizeOptions(field.type, patch.options, field.name) } });
+      const options = normalizeOptions(field.type, keepChoiceIds(patch.options, field), field.name);
+      // Written with the type, so a concurrent retype elsewhere wins or loses both keys together.
+      apply({ op: 'updateField', tableId: table.id, fieldId: field.id, patch: { type: field.type, options } });
     }
   });
   report.field = fieldOf(ctx.session.table(table.id), field.id);
