@@ -8,10 +8,27 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 export type IdPrefix = 'bas' | 'tbl' | 'fld' | 'viw' | 'rec' | 'sel' | 'shd' | 'att' | 'cli';
 
+// Random bytes are drawn in blocks: one getRandomValues call per id dominated bulk imports.
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
+
+function randomByte(): number {
+  if (poolAt === pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++]!;
+}
+
 export function newId(prefix: IdPrefix): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(14));
   let out = prefix;
-  for (const b of bytes) out += ALPHABET[b % 62];
+  for (let i = 0; i < 14; ) {
+    const b = randomByte();
+    // 248 = 4 × 62: rejecting the top 8 values keeps every character equally likely.
+    if (b >= 248) continue;
+    out += ALPHABET[b % 62];
+    i++;
+  }
   return out;
 }
 

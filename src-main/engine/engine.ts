@@ -40,6 +40,8 @@ export class Engine {
   private readonly jobs = new Map<string, AbortController>();
   private readonly changeListeners = new Set<(e: ChangeEvent) => void>();
   private readonly progressListeners = new Set<(e: ProgressEvent) => void>();
+  /** Bases with background search-index work scheduled. */
+  private readonly searchWork = new Set<string>();
   private nextHandle = 1;
   private readonly timer: NodeJS.Timeout | null;
   readonly actor: string;
@@ -84,10 +86,40 @@ export class Engine {
     const ctx: BaseContext = { handle, session, undo: new UndoStack(), lock: new WriteLock() };
     session.onDidChange((e) => {
       for (const l of this.changeListeners) l({ base: handle, ...e });
+      this.scheduleSearchWork(ctx);
     });
     this.bases.set(handle, ctx);
+    this.scheduleSearchWork(ctx);
     log.info({ base: handle, migrated: session.migrated }, create ? 'base created' : 'base opened');
     return this.info(ctx);
+  }
+
+  /**
+   * Works off a base's search-index backlog (left by imports and re-projections) in small steps
+   * under its write lock, so edits and reads interleave with it.
+   */
+  private scheduleSearchWork(ctx: BaseContext): void {
+    if (this.searchWork.has(ctx.handle)) return;
+    this.searchWork.add(ctx.handle);
+    const step = (): void => {
+      if (this.bases.get(ctx.handle) !== ctx) {
+        this.searchWork.delete(ctx.handle);
+        return;
+      }
+      ctx.lock
+        .run(() => !ctx.session.isClosed && ctx.session.searchStep())
+        .then(
+          (more) => {
+            if (more) setImmediate(step);
+            else this.searchWork.delete(ctx.handle);
+          },
+          (e: unknown) => {
+            this.searchWork.delete(ctx.handle);
+            log.error({ err: (e as Error).message, base: ctx.handle }, 'search indexing failed');
+          },
+        );
+    };
+    setImmediate(step);
   }
 
   private info(ctx: BaseContext): BaseInfo {

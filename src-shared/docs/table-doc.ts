@@ -69,22 +69,35 @@ export function hasRecord(doc: Y.Doc, recordId: string): boolean {
 
 /** Merged state of one record over the given fields, or null when it does not exist. */
 export function readRecord(doc: Y.Doc, recordId: string, fieldIds: readonly string[]): RecordState | null {
-  const base = recordsMap(doc).get(recordId);
-  if (!base) return null;
+  return recordReader(doc, fieldIds)(recordId);
+}
+
+/**
+ * Reads many records of one doc. When the doc holds no cell overrides (a shard just imported or
+ * never edited), a record's merged values are its base values, read without a lookup per cell.
+ * Valid while the doc is not changed.
+ */
+export function recordReader(doc: Y.Doc, fieldIds: readonly string[]): (recordId: string) => RecordState | null {
+  const records = recordsMap(doc);
   const cells = cellsMap(doc);
-  const values: Record<string, CellValue | null> = {};
-  const editedAt: Record<string, number> = {};
-  for (const f of fieldIds) {
-    const o = cells.get(cellKey(recordId, f));
-    if (o) {
-      values[f] = o.v;
-      editedAt[f] = o.t;
-    } else {
-      const v = base.v[f];
-      values[f] = v === undefined ? null : v;
+  const noOverrides = cells.keys().next().done === true;
+  return (recordId) => {
+    const base = records.get(recordId);
+    if (!base) return null;
+    const values: Record<string, CellValue | null> = {};
+    const editedAt: Record<string, number> = {};
+    for (const f of fieldIds) {
+      const o = noOverrides ? undefined : cells.get(cellKey(recordId, f));
+      if (o) {
+        values[f] = o.v;
+        editedAt[f] = o.t;
+      } else {
+        const v = base.v[f];
+        values[f] = v === undefined ? null : v;
+      }
     }
-  }
-  return { createdAt: base.c, autonumber: base.n, values, editedAt };
+    return { createdAt: base.c, autonumber: base.n, values, editedAt };
+  };
 }
 
 export function recordIds(doc: Y.Doc): IterableIterator<string> {

@@ -7,7 +7,7 @@ import { parseShardDocId, readRecord, recordIds } from '../../../src-shared/docs
 import { SCHEMA_DOC_ID } from '../../../src-shared/docs/schema-doc';
 import { BASE_APPLICATION_ID } from '../db/base-file';
 import { projectRow } from '../projection/projector';
-import { fieldColumn, projectionTable } from '../projection/projection-names';
+import { fieldColumn, projectionTable, searchTable } from '../projection/projection-names';
 import type { BaseSession } from './base-session';
 
 const MAX_REPORTED = 50;
@@ -44,8 +44,11 @@ export function checkBase(session: BaseSession): CheckReport {
     const cols = table.fields.map((f) => fieldColumn(f.id));
     let rows: Map<string, Record<string, unknown>>;
     try {
-      const all = db.prepare(`SELECT id, shard, n, created_at${cols.map((c) => ', ' + c).join('')} FROM ${projectionTable(table.id)}`).raw().all() as unknown[][];
-      rows = new Map(all.map((r) => [String(r[0]), { shard: r[1], n: r[2], created: r[3], cells: r.slice(4) }]));
+      const all = db
+        .prepare(`SELECT id, shard, n, created_at, search_text${cols.map((c) => ', ' + c).join('')} FROM ${projectionTable(table.id)}`)
+        .raw()
+        .all() as unknown[][];
+      rows = new Map(all.map((r) => [String(r[0]), { shard: r[1], n: r[2], created: r[3], text: r[4], cells: r.slice(5) }]));
     } catch (e) {
       report(`Table '${table.name}': projection is unreadable (${(e as Error).message}); run 'baseplate base rebuild'.`);
       continue;
@@ -59,20 +62,35 @@ export function checkBase(session: BaseSession): CheckReport {
       for (const rid of recordIds(doc)) {
         const rec = readRecord(doc, rid, fieldIds)!;
         count++;
-        const row = rows.get(rid) as { shard: string; n: number; created: number; cells: unknown[] } | undefined;
+        const row = rows.get(rid) as { shard: string; n: number; created: number; text: string | null; cells: unknown[] } | undefined;
         if (!row) {
           report(`Table '${table.name}': record ${rid} is missing from the projection.`);
           continue;
         }
         rows.delete(rid);
-        const expected = projectRow(table, rec).row;
-        if (row.shard !== shardId || row.n !== rec.autonumber || row.created !== rec.createdAt || JSON.stringify(row.cells) !== JSON.stringify(expected)) {
+        const expected = projectRow(table, rec);
+        if (
+          row.shard !== shardId ||
+          row.n !== rec.autonumber ||
+          row.created !== rec.createdAt ||
+          row.text !== (expected.text || null) ||
+          JSON.stringify(row.cells) !== JSON.stringify(expected.row)
+        ) {
           report(`Table '${table.name}': record ${rid} differs from its document.`);
         }
       }
       if (!wasLoaded) session.docs.evict(docId);
     }
     for (const rid of rows.keys()) report(`Table '${table.name}': projected record ${rid} has no document.`);
+    // The search index must hold exactly the rows' texts; rows still in the backlog are not indexed yet.
+    if (!session.projector.backlogTables().includes(table.id)) {
+      const fts = searchTable(table.id);
+      try {
+        db.prepare(`INSERT INTO ${fts} (${fts}, rank) VALUES ('integrity-check', 1)`).run();
+      } catch (e) {
+        report(`Table '${table.name}': the search index does not match the records (${(e as Error).message}); run 'baseplate base rebuild'.`);
+      }
+    }
     tables.push({ id: table.id, name: table.name, records: count });
   }
   return { ok: problems.length === 0, problems, tables };

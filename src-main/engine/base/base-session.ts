@@ -11,20 +11,23 @@ import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { openBaseFile, type OpenOptions } from '../db/base-file';
 import { DocStore, type CapturedUpdate } from '../docs/doc-store';
-import { Projector } from '../projection/projector';
+import { Projector, SEARCH_STEP_ROWS } from '../projection/projector';
 import { projectionTable } from '../projection/projection-names';
 import { SCHEMA_DOC_ID, listShards, readSchema, addShard } from '../../../src-shared/docs/schema-doc';
 import {
-  cellsMap, parseShardDocId, readRecord, recordIdOfCellKey, recordIds, recordsMap, shardDocId,
+  cellsMap, parseShardDocId, recordReader, recordIdOfCellKey, recordIds, recordsMap, shardDocId,
 } from '../../../src-shared/docs/table-doc';
 import type { TxOrigin } from '../../../src-shared/docs/origin';
 import type { BaseSchema, TableSchema } from '../../../src-shared/schema/schema.types';
 import { EngineError } from '../../../src-shared/errors';
 import { newId } from '../../../src-shared/ids';
 import { viewIndexedFields } from './view-indexes';
+import { registerSearchFunctions } from '../query/search-match';
 
 /** Records per shard doc: a write loads at most this many records' worth of Yjs state. */
 export const SHARD_CAPACITY = 10_000;
+/** Index pages merged per background step (a few milliseconds of work). */
+const SEARCH_MERGE_PAGES = 200;
 
 export interface SessionOptions extends OpenOptions {
   actor: string;
@@ -46,6 +49,8 @@ export interface Writer {
   flush(): void;
   /** After flush(): drops the table's shard docs from memory (they reload, uncommitted state included). */
   release(tableId: string): void;
+  /** Leaves the search indexing of rows written from now on to the background (bulk writes). */
+  deferSearch(tableId: string): void;
   history(row: HistoryRow): void;
 }
 
@@ -90,10 +95,14 @@ export class BaseSession {
     this.clock = clock;
     this.readDb = new Database(this.file, { readonly: true, fileMustExist: true });
     this.readDb.pragma('busy_timeout = 5000');
+    registerSearchFunctions(this.readDb);
+    registerSearchFunctions(this.db);
     this.docs = new DocStore(this.db);
     this.projector = new Projector(this.db);
     this.docs.onLoad((docId, doc) => this.observe(docId, doc));
     this.docs.get(SCHEMA_DOC_ID);
+    // Bases made before rows carried their search text (format < 3): project them again.
+    if (this.projector.hasOutdatedTables()) this.rebuild();
   }
 
   get schemaDoc(): Y.Doc {
@@ -201,6 +210,7 @@ export class BaseSession {
         run.schemaChanged ||= r.schema;
       },
       history: (row) => state.history.push(row),
+      deferSearch: (tableId) => this.projector.deferSearch(tableId),
       release: (tableId) => {
         for (const id of this.docs.loadedIds()) if (id.startsWith(tableId + '/')) this.docs.evict(id);
       },
@@ -257,15 +267,15 @@ export class BaseSession {
       const table = byId.get(parsed.tableId);
       if (!table || full.has(table.id)) continue;
       changed.add(table.id);
-      const doc = this.docs.get(docId);
-      const fieldIds = table.fields.map((f) => f.id);
+      const read = recordReader(this.docs.get(docId), table.fields.map((f) => f.id));
       for (const rid of ids) {
-        const rec = readRecord(doc, rid, fieldIds);
+        const rec = read(rid);
         if (rec) this.projector.upsert(table, rid, parsed.shardId, rec);
         else this.projector.delete(table, rid, parsed.shardId);
       }
     }
     this.touched.clear();
+    this.projector.flushSearch();
     if (state.history.length > 0) {
       const ins = this.db.prepare(
         'INSERT INTO cell_history (table_id, record_id, field_id, kind, actor, origin, at, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -286,8 +296,9 @@ export class BaseSession {
       const wasLoaded = this.docs.isLoaded(docId);
       const doc = this.docs.get(docId);
       const { shardId } = parseShardDocId(docId)!;
+      const read = recordReader(doc, fieldIds);
       for (const rid of recordIds(doc)) {
-        const rec = readRecord(doc, rid, fieldIds);
+        const rec = read(rid);
         if (rec) this.projector.upsert(table, rid, shardId, rec, true);
       }
       this.touched.delete(docId);
@@ -330,6 +341,7 @@ export class BaseSession {
   }
 
   private discardMemoryState(): void {
+    this.projector.discardPending();
     for (const id of this.docs.loadedIds()) this.docs.evict(id);
     this.touched.clear();
     this.shardFill.clear();
@@ -362,6 +374,35 @@ export class BaseSession {
     return this.docs.unloadIdle(idleMs, new Set([SCHEMA_DOC_ID]));
   }
 
+  /**
+   * One step of background search-index work (a few milliseconds): indexes part of a table's
+   * backlog, or merges part of an index built in bulk. Returns true while work remains.
+   * Runs outside writes; the engine calls it under the base's write lock.
+   */
+  searchStep(): boolean {
+    if (this.writing || this.closed) return false;
+    const backlog = this.projector.backlogTables();
+    const unmerged = this.projector.unmergedTables();
+    if (backlog.length === 0 && unmerged.length === 0) return false;
+    try {
+      this.db.transaction(() => {
+        if (backlog.length > 0) this.projector.indexBacklog(backlog[0]!, SEARCH_STEP_ROWS);
+        else this.projector.mergeStep(unmerged[0]!, SEARCH_MERGE_PAGES);
+      })();
+    } catch (e) {
+      this.projector.discardPending();
+      throw e;
+    }
+    return true;
+  }
+
+  /** Completes all background search-index work now. */
+  finishSearch(): void {
+    while (this.searchStep()) {
+      /* each step commits a bounded piece */
+    }
+  }
+
   /** Drops the projection and recomputes it from the docs. */
   rebuild(): void {
     this.write({ kind: 'migration', actor: 'system' }, (w) => {
@@ -374,6 +415,8 @@ export class BaseSession {
 
   close(): void {
     if (this.closed) return;
+    // Leave a complete search index behind: the next process may only run one query.
+    this.finishSearch();
     this.compact();
     this.docs.destroy();
     this.readDb.close();

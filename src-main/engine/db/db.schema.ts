@@ -48,6 +48,16 @@ export const projectionColumns = sqliteTable(
   (t) => [primaryKey({ columns: [t.tableId, t.fieldId] })],
 );
 
+/**
+ * Tables whose full-text index is being built in the background: rows with rid above
+ * `indexedThrough` are not in the index yet (bulk imports and re-projections write rows first and
+ * index them afterwards, in small steps). No row: the table's index is complete.
+ */
+export const searchBacklog = sqliteTable('search_backlog', {
+  tableId: text('table_id').primaryKey(),
+  indexedThrough: integer('indexed_through').notNull(),
+});
+
 /** Per-user preferences stored with the base (e.g. last opened view). */
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),

@@ -6,8 +6,9 @@
  *   rid   INTEGER PRIMARY KEY   -- local row id; FTS rowid; differs between replicas
  *   id    TEXT NOT NULL UNIQUE  -- record id
  *   shard TEXT NOT NULL         -- id of the table doc shard holding the record
+ *   search_text TEXT           -- the row's searchable text (cell texts in field-id order)
  *   "c_<fieldId>"               -- one typed column per field (TEXT columns use COLLATE NOCASE)
- * Full-text index `s_<tableId>`: contentless FTS5 table, rowid = rid, one column `body`.
+ * Full-text index `s_<tableId>`: FTS5 with external content (p_<tableId>.search_text), rowid = rid.
  */
 import { isId } from '../../../src-shared/ids';
 

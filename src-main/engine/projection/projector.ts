@@ -20,11 +20,29 @@ import { fieldColumn, fieldIndex, projectionTable, searchTable } from './project
 
 interface TableStatements {
   key: string;
-  upsert: Database.Statement;
-  deleteRow: Database.Statement<[string, string]>;
-  ftsDelete: Database.Statement<[number]>;
-  ftsInsert: Database.Statement<[number, string]>;
+  insert: Database.Statement;
+  find: Database.Statement<[string], { rid: number; text: string | null }>;
+  update: Database.Statement;
+  deleteRow: Database.Statement<[string, string], { rid: number; text: string | null }>;
+  ftsDelete: Database.Statement<[number, string | null]>;
+  ftsInsert: Database.Statement<[number, string | null]>;
 }
+
+/**
+ * A search-index write waiting for `flushSearch`: `del` removes row `rid`'s entry, which must name
+ * the text it was indexed with. Every row has an entry, empty text included: the index's integrity
+ * check expects one per row of its content table.
+ */
+interface SearchWrite {
+  tableId: string;
+  s: TableStatements;
+  rid: number;
+  text: string | null;
+  del: boolean;
+}
+
+/** Rows indexed per step when the search backlog is worked off in the background. */
+export const SEARCH_STEP_ROWS = 2_000;
 
 /** The parts of a field definition its projection column depends on. */
 export function columnSignature(field: FieldSchema): string {
@@ -50,8 +68,34 @@ export function dependentsOf(table: TableSchema, fieldId: string): string[] {
 
 export class Projector {
   private readonly statements = new Map<string, TableStatements>();
+  /**
+   * Search-index writes are queued and applied together, in order, by `flushSearch`: interleaving
+   * an FTS5 write with every row write costs several times more than the row writes themselves
+   * (measured: most of a 100k-row import), because each switches between two sets of b-tree pages.
+   */
+  private pendingSearch: SearchWrite[] = [];
+  /** Tables whose index is being built in the background: rows above this rid are not indexed yet. */
+  private readonly backlog = new Map<string, number>();
+  /** Tables whose index has many segments after a bulk build; merged in small steps when idle. */
+  private readonly unmerged = new Set<string>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.loadBacklog();
+  }
+
+  /** Reads the persisted backlog (again after a rolled-back write). */
+  loadBacklog(): void {
+    this.backlog.clear();
+    const rows = this.db.prepare('SELECT table_id AS tableId, indexed_through AS through FROM search_backlog').all() as Array<{ tableId: string; through: number }>;
+    for (const r of rows) this.backlog.set(r.tableId, r.through);
+  }
+
+  /** Projection tables made before search text was stored with each row (base format < 3). */
+  hasOutdatedTables(): boolean {
+    return this.projectedTableIds().some(
+      (id) => !(this.db.prepare(`SELECT 1 FROM pragma_table_info('p_${id}') WHERE name = 'search_text'`).get() as unknown),
+    );
+  }
 
   tableExists(tableId: string): boolean {
     return !!this.db
@@ -73,6 +117,7 @@ export class Projector {
    * `addedFieldsAreEmpty`: true when the caller knows added fields hold no values yet (a local create).
    */
   reconcile(tables: readonly TableSchema[], addedFieldsAreEmpty: boolean): Set<string> {
+    this.flushSearch();
     const reproject = new Set<string>();
     const wanted = new Map(tables.map((t) => [t.id, t]));
     for (const id of this.projectedTableIds()) {
@@ -122,20 +167,26 @@ export class Projector {
 
   private createTable(table: TableSchema): void {
     const cols = table.fields.map(columnDef);
+    const p = projectionTable(table.id);
     this.db.exec(
-      `CREATE TABLE ${projectionTable(table.id)} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, shard TEXT NOT NULL, n INTEGER NOT NULL, created_at INTEGER NOT NULL${cols.map((c) => ', ' + c).join('')})`,
+      `CREATE TABLE ${p} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, shard TEXT NOT NULL, n INTEGER NOT NULL, created_at INTEGER NOT NULL, search_text TEXT${cols.map((c) => ', ' + c).join('')})`,
     );
-    this.db.exec(`CREATE INDEX "${projectionTable(table.id).slice(1, -1)}_shard" ON ${projectionTable(table.id)} (shard)`);
+    this.db.exec(`CREATE INDEX "${p.slice(1, -1)}_shard" ON ${p} (shard)`);
+    // External content: the index reads its text from the projection's search_text column, so it
+    // can be built later from SQL alone, and highlight()/snippet() work.
     this.db.exec(
-      `CREATE VIRTUAL TABLE ${searchTable(table.id)} USING fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
+      `CREATE VIRTUAL TABLE ${searchTable(table.id)} USING fts5(search_text, content='${p.slice(1, -1)}', content_rowid='rid', tokenize='unicode61 remove_diacritics 2')`,
     );
     const addCol = this.db.prepare('INSERT OR REPLACE INTO projection_columns (table_id, field_id, sql_type, signature) VALUES (?, ?, ?, ?)');
     for (const f of table.fields) addCol.run(table.id, f.id, getFieldType(f.type).sqlType, columnSignature(f));
   }
 
   dropTable(tableId: string): void {
-    this.db.exec(`DROP TABLE IF EXISTS ${projectionTable(tableId)}`);
+    this.pendingSearch = this.pendingSearch.filter((w) => w.tableId !== tableId);
     this.db.exec(`DROP TABLE IF EXISTS ${searchTable(tableId)}`);
+    this.db.exec(`DROP TABLE IF EXISTS ${projectionTable(tableId)}`);
+    this.setBacklog(tableId, null);
+    this.unmerged.delete(tableId);
     this.db.prepare('DELETE FROM projection_columns WHERE table_id = ?').run(tableId);
     this.statements.delete(tableId);
   }
@@ -166,41 +217,155 @@ export class Projector {
     const hit = this.statements.get(table.id);
     if (hit && hit.key === key) return hit;
     const p = projectionTable(table.id);
+    const fts = searchTable(table.id);
     const cols = table.fields.map((f) => fieldColumn(f.id));
     const s: TableStatements = {
       key,
-      upsert: this.db.prepare(
-        `INSERT INTO ${p} (id, shard, n, created_at${cols.map((c) => ', ' + c).join('')}) VALUES (?, ?, ?, ?${cols.map(() => ', ?').join('')})
-         ON CONFLICT(id) DO UPDATE SET shard = excluded.shard, n = excluded.n, created_at = excluded.created_at${cols.map((c) => `, ${c} = excluded.${c}`).join('')}
-         RETURNING rid`,
+      insert: this.db.prepare(
+        `INSERT INTO ${p} (id, shard, n, created_at, search_text${cols.map((c) => ', ' + c).join('')}) VALUES (?, ?, ?, ?, ?${cols.map(() => ', ?').join('')})`,
       ),
-      deleteRow: this.db.prepare(`DELETE FROM ${p} WHERE id = ? AND shard = ? RETURNING rid`),
-      ftsDelete: this.db.prepare(`DELETE FROM ${searchTable(table.id)} WHERE rowid = ?`),
-      ftsInsert: this.db.prepare(`INSERT INTO ${searchTable(table.id)} (rowid, body) VALUES (?, ?)`),
+      find: this.db.prepare(`SELECT rid, search_text AS text FROM ${p} WHERE id = ?`),
+      update: this.db.prepare(`UPDATE ${p} SET shard = ?, n = ?, created_at = ?, search_text = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE rid = ?`),
+      deleteRow: this.db.prepare(`DELETE FROM ${p} WHERE id = ? AND shard = ? RETURNING rid, search_text AS text`),
+      ftsDelete: this.db.prepare(`INSERT INTO ${fts} (${fts}, rowid, search_text) VALUES ('delete', ?, ?)`),
+      ftsInsert: this.db.prepare(`INSERT INTO ${fts} (rowid, search_text) VALUES (?, ?)`),
     };
     this.statements.set(table.id, s);
     return s;
   }
 
-  /** Writes one record's row and search text. `fresh`: the record is known to have no row yet. */
+  /** True when row `rid` of the table is indexed as it is written (not left to the backlog). */
+  private indexedNow(tableId: string, rid: number): boolean {
+    const through = this.backlog.get(tableId);
+    return through === undefined || rid <= through;
+  }
+
+  private queueSearch(tableId: string, s: TableStatements, rid: number, text: string | null, del: boolean): void {
+    if (this.indexedNow(tableId, rid)) this.pendingSearch.push({ tableId, s, rid, text, del });
+  }
+
+  /**
+   * Writes one record's row and queues its search text. `fresh`: the record is known to have no
+   * row yet (a full re-projection after `clear`), which skips looking for one.
+   */
   upsert(table: TableSchema, recordId: string, shardId: string, rec: RecordState, fresh = false): void {
     const s = this.stmts(table);
     const { row, text } = projectRow(table, rec);
-    const { rid } = s.upsert.get(recordId, shardId, rec.autonumber, rec.createdAt, ...row) as { rid: number };
-    if (!fresh) s.ftsDelete.run(rid);
-    if (text) s.ftsInsert.run(rid, text);
+    const textOrNull = text || null;
+    if (!fresh) {
+      const old = s.find.get(recordId);
+      if (old) {
+        s.update.run(shardId, rec.autonumber, rec.createdAt, textOrNull, ...row, old.rid);
+        if (old.text !== textOrNull) {
+          this.queueSearch(table.id, s, old.rid, old.text, true);
+          this.queueSearch(table.id, s, old.rid, textOrNull, false);
+        }
+        return;
+      }
+    }
+    const rid = Number(s.insert.run(recordId, shardId, rec.autonumber, rec.createdAt, textOrNull, ...row).lastInsertRowid);
+    this.queueSearch(table.id, s, rid, textOrNull, false);
   }
 
   /** Removes a record's row if it is projected from `shardId` (a restored record may live in another shard). */
   delete(table: TableSchema, recordId: string, shardId: string): void {
     const s = this.stmts(table);
-    const hit = s.deleteRow.get(recordId, shardId) as { rid: number } | undefined;
-    if (hit) s.ftsDelete.run(hit.rid);
+    const hit = s.deleteRow.get(recordId, shardId);
+    if (hit) this.queueSearch(table.id, s, hit.rid, hit.text, true);
   }
 
+  /** Applies queued search-index writes in the order they were made. Runs before the write commits. */
+  flushSearch(): void {
+    const queue = this.pendingSearch;
+    if (queue.length === 0) return;
+    this.pendingSearch = [];
+    for (const w of queue) {
+      if (w.del) w.s.ftsDelete.run(w.rid, w.text);
+      else w.s.ftsInsert.run(w.rid, w.text);
+    }
+  }
+
+  /**
+   * From now on, rows of the table above its current last rid are left out of the search index
+   * and indexed later by `indexBacklog` (a bulk write: index building is the larger part of its
+   * cost). `all`: the whole table is left to the backlog (after `clear`).
+   */
+  deferSearch(tableId: string, all = false): void {
+    if (all) {
+      this.setBacklog(tableId, 0);
+      return;
+    }
+    if (this.backlog.has(tableId)) return;
+    const max = (this.db.prepare(`SELECT max(rid) AS m FROM ${projectionTable(tableId)}`).get() as { m: number | null }).m;
+    this.setBacklog(tableId, max ?? 0);
+  }
+
+  private setBacklog(tableId: string, through: number | null): void {
+    if (through === null) {
+      if (!this.backlog.has(tableId)) return;
+      this.backlog.delete(tableId);
+      this.db.prepare('DELETE FROM search_backlog WHERE table_id = ?').run(tableId);
+      return;
+    }
+    this.backlog.set(tableId, through);
+    this.db.prepare('INSERT OR REPLACE INTO search_backlog (table_id, indexed_through) VALUES (?, ?)').run(tableId, through);
+  }
+
+  /** Tables with rows not yet in their search index. */
+  backlogTables(): string[] {
+    return [...this.backlog.keys()];
+  }
+
+  /** Tables whose index would benefit from merging (after a bulk build). */
+  unmergedTables(): string[] {
+    return [...this.unmerged];
+  }
+
+  /**
+   * Indexes up to `maxRows` rows of the table's backlog. Call inside a write transaction. Returns
+   * true when the backlog is empty afterwards (the table's index is then complete).
+   */
+  indexBacklog(tableId: string, maxRows: number): boolean {
+    const through = this.backlog.get(tableId);
+    if (through === undefined) return true;
+    const p = projectionTable(tableId);
+    const rows = this.db.prepare(`SELECT rid, search_text AS text FROM ${p} WHERE rid > ? ORDER BY rid LIMIT ?`).all(through, maxRows) as Array<{ rid: number; text: string | null }>;
+    const ins = this.db.prepare(`INSERT INTO ${searchTable(tableId)} (rowid, search_text) VALUES (?, ?)`);
+    for (const r of rows) ins.run(r.rid, r.text);
+    const done = rows.length < maxRows;
+    this.setBacklog(tableId, done ? null : rows[rows.length - 1]!.rid);
+    this.unmerged.add(tableId);
+    return done;
+  }
+
+  /**
+   * One bounded step of merging the table's index segments (about `pages` pages written). Returns
+   * true when nothing was left to merge. Keeps single edits cheap after a bulk build: left alone,
+   * FTS5 merges the many segments of a bulk build a little on every later write.
+   */
+  mergeStep(tableId: string, pages: number): boolean {
+    const fts = searchTable(tableId);
+    const before = this.db.prepare('SELECT total_changes() AS n').get() as { n: number };
+    this.db.prepare(`INSERT INTO ${fts} (${fts}, rank) VALUES ('merge', ?)`).run(-Math.abs(pages));
+    const after = this.db.prepare('SELECT total_changes() AS n').get() as { n: number };
+    const done = after.n - before.n <= 1;
+    if (done) this.unmerged.delete(tableId);
+    return done;
+  }
+
+  /** Forgets queued search writes and re-reads the backlog (the write they belong to rolled back). */
+  discardPending(): void {
+    this.pendingSearch = [];
+    this.loadBacklog();
+  }
+
+  /** Empties the table's projection and index; what is written next is indexed through the backlog. */
   clear(tableId: string): void {
+    this.pendingSearch = this.pendingSearch.filter((w) => w.tableId !== tableId);
+    const fts = searchTable(tableId);
     this.db.exec(`DELETE FROM ${projectionTable(tableId)}`);
-    this.db.exec(`DELETE FROM ${searchTable(tableId)}`);
+    this.db.exec(`INSERT INTO ${fts} (${fts}) VALUES ('delete-all')`);
+    this.deferSearch(tableId, true);
   }
 }
 
@@ -209,14 +374,25 @@ function columnDef(field: FieldSchema): string {
   return `${fieldColumn(field.id)} ${t}${t === 'TEXT' ? ' COLLATE NOCASE' : ''}`;
 }
 
+/** Field positions in id order: search text is joined in this order, so reordering fields changes nothing. */
+const textOrderCache = new WeakMap<TableSchema, number[]>();
+function textOrder(table: TableSchema): number[] {
+  let order = textOrderCache.get(table);
+  if (!order) {
+    order = table.fields.map((_, i) => i).sort((a, b) => (table.fields[a]!.id < table.fields[b]!.id ? -1 : 1));
+    textOrderCache.set(table, order);
+  }
+  return order;
+}
+
 /**
- * The projected row of a record: one SQL value per field in table order, and its search text.
- * A stored value that does not fit the field's current type (possible after a concurrent retype)
- * is normalized, and projected as empty when it cannot be.
+ * The projected row of a record: one SQL value per field in table order, and its search text
+ * (cell texts in field-id order). A stored value that does not fit the field's current type
+ * (possible after a concurrent retype) is normalized, and projected as empty when it cannot be.
  */
 export function projectRow(table: TableSchema, rec: RecordState): { row: SqlValue[]; text: string } {
   const row: SqlValue[] = new Array(table.fields.length);
-  let text = '';
+  const texts: Array<string | null> = new Array(table.fields.length).fill(null);
   for (let i = 0; i < table.fields.length; i++) {
     const f = table.fields[i]!;
     const def = getFieldType(f.type);
@@ -232,10 +408,12 @@ export function projectRow(table: TableSchema, rec: RecordState): { row: SqlValu
       }
     }
     row[i] = value === null ? null : def.toSql(value, f.options);
-    if (value !== null && !def.computed) {
-      const t = def.searchText(value, f.options);
-      if (t) text = text ? text + '\n' + t : t;
-    }
+    if (value !== null && !def.computed) texts[i] = def.searchText(value, f.options) || null;
+  }
+  let text = '';
+  for (const i of textOrder(table)) {
+    const t = texts[i];
+    if (t) text = text ? text + '\n' + t : t;
   }
   return { row, text };
 }

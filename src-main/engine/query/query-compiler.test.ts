@@ -146,4 +146,18 @@ describe('full-text search', () => {
     expect(pageKeys(world, { search: '"bolt' })).toEqual(['bolt6', 'bolt8']);
     expect(pageKeys(world, { search: "'); DROP TABLE x; --" })).toEqual(['evil']);
   });
+
+  it('finds rows not indexed yet (the backlog after a bulk import) by their stored text', () => {
+    const pending = createWorld(undefined, undefined, false);
+    try {
+      const fts = `"s_${PARTS.id}"`;
+      expect(pending.db.prepare(`SELECT count(*) AS n FROM ${fts} WHERE ${fts} MATCH 'bolt*'`).get()).toEqual({ n: 0 });
+      for (const search of ['BOL', 'm6', 'bolt m6', '"bolt', "'); DROP TABLE x; --", 'nothing-like-this']) {
+        expect(pageKeys(pending, { search }), search).toEqual(pageKeys(world, { search }));
+      }
+      expect(countOf(pending, { search: 'm6' })).toBe(2);
+    } finally {
+      pending.close();
+    }
+  });
 });

@@ -31,24 +31,39 @@ export function compileOrderBy(table: TableSchema, sorts: readonly (Sort | Group
 /** Characters the FTS5 unicode61 tokenizer keeps in tokens (letters, digits, private use). */
 const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
 
+/** Search words that can match: those with at least one letter or digit. */
+function searchWords(search: string | undefined | null): string[] {
+  if (!search) return [];
+  return search.split(/\s+/).filter((w) => TOKEN_CHAR.test(w));
+}
+
 /**
  * An FTS5 MATCH expression for search text: whitespace-separated words, each a quoted prefix query
  * (`"bolt"*`, quotes doubled), all required. Words with no letter or digit ("-", "/") would be
  * empty phrases that match nothing, so they are dropped. Null when nothing is left to search for.
  */
 export function ftsMatchExpression(search: string | undefined | null): string | null {
-  if (!search) return null;
-  const words = search.split(/\s+/).filter((w) => TOKEN_CHAR.test(w));
+  const words = searchWords(search);
   if (words.length === 0) return null;
   return words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ');
 }
 
-/** `rid IN (…FTS match…)`, or no condition for empty search text. */
+/**
+ * Rows the search finds: those the full-text index matches, and rows not indexed yet (above the
+ * table's search backlog mark, right after a bulk import) whose stored search text matches by the
+ * same rule (`bp_search_match`, search-match.ts). The mark is read in the same statement, so the
+ * two parts never overlap or leave a gap.
+ */
 export function compileSearch(table: TableSchema, search: string | undefined | null): SqlFragment {
   const match = ftsMatchExpression(search);
   if (match === null) return TRUE_SQL;
   const fts = searchTable(table.id);
-  return fragment(`rid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?)`, match);
+  return fragment(
+    `(rid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?) OR (rid > coalesce((SELECT indexed_through FROM search_backlog WHERE table_id = ?), 9223372036854775807) AND bp_search_match(search_text, ?)))`,
+    match,
+    table.id,
+    search!,
+  );
 }
 
 /** The WHERE condition of a query: its filter and its search text. */

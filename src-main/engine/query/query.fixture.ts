@@ -10,6 +10,7 @@ import { resolveQuerySpec } from '../../../src-shared/query/query-resolve';
 import type { FilterCondition, FilterGroup, FilterOp, GroupBy, QuerySpec } from '../../../src-shared/query/query.types';
 import type { FieldSchema, TableSchema } from '../../../src-shared/schema/schema.types';
 import { fieldColumn, projectionTable, searchTable } from '../projection/projection-names';
+import { registerSearchFunctions } from './search-match';
 import { buildGroupTree, compileGroupQuery } from './group-query';
 import type { GroupNode, GroupRow } from './group-query';
 import { buildPageQuery } from './query-compiler';
@@ -78,17 +79,23 @@ function def(f: FieldSchema): FieldTypeDef {
   return getFieldType(f.type) as FieldTypeDef;
 }
 
-/** Builds the projection of `table` in a fresh in-memory database and writes `rows` into it. */
-export function createWorld(table: TableSchema = PARTS, rows: Record<string, Record<string, unknown>> = ROWS): QueryWorld {
+/**
+ * Builds the projection of `table` in a fresh in-memory database and writes `rows` into it.
+ * `indexed: false` leaves every row to the search backlog, as right after a bulk import.
+ */
+export function createWorld(table: TableSchema = PARTS, rows: Record<string, Record<string, unknown>> = ROWS, indexed = true): QueryWorld {
   const db = new Database(':memory:');
+  registerSearchFunctions(db);
   const cols = table.fields.map((f) => `, ${fieldColumn(f.id)} ${def(f).sqlType}${def(f).sqlType === 'TEXT' ? ' COLLATE NOCASE' : ''}`);
-  db.exec(`CREATE TABLE ${projectionTable(table.id)} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, shard TEXT NOT NULL${cols.join('')})`);
-  db.exec(`CREATE VIRTUAL TABLE ${searchTable(table.id)} USING fts5(body, content='', contentless_delete=1)`);
+  const p = projectionTable(table.id);
+  db.exec('CREATE TABLE search_backlog (table_id TEXT PRIMARY KEY, indexed_through INTEGER NOT NULL)');
+  db.exec(`CREATE TABLE ${p} (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, shard TEXT NOT NULL, search_text TEXT${cols.join('')})`);
+  db.exec(`CREATE VIRTUAL TABLE ${searchTable(table.id)} USING fts5(search_text, content='${p.slice(1, -1)}', content_rowid='rid')`);
   const insert = db.prepare(
-    `INSERT INTO ${projectionTable(table.id)} (id, shard${table.fields.map((f) => `, ${fieldColumn(f.id)}`).join('')}) ` +
-      `VALUES (?, 'shd00000000000000'${table.fields.map(() => ', ?').join('')})`,
+    `INSERT INTO ${p} (id, shard, search_text${table.fields.map((f) => `, ${fieldColumn(f.id)}`).join('')}) ` +
+      `VALUES (?, 'shd00000000000000', ?${table.fields.map(() => ', ?').join('')})`,
   );
-  const insertText = db.prepare(`INSERT INTO ${searchTable(table.id)} (rowid, body) VALUES (?, ?)`);
+  const insertText = db.prepare(`INSERT INTO ${searchTable(table.id)} (rowid, search_text) VALUES (?, ?)`);
   const keyOf = new Map<string, string>();
   for (const [key, values] of Object.entries(rows)) {
     const recordId = testId('rec', key);
@@ -102,9 +109,11 @@ export function createWorld(table: TableSchema = PARTS, rows: Record<string, Rec
       const words = normalized.value === null ? '' : def(f).searchText(normalized.value, f.options);
       if (words) text.push(words);
     }
-    const { lastInsertRowid } = insert.run(recordId, ...sql);
-    if (text.length > 0) insertText.run(lastInsertRowid, text.join('\n'));
+    const body = text.length > 0 ? text.join('\n') : null;
+    const { lastInsertRowid } = insert.run(recordId, body, ...sql);
+    if (body && indexed) insertText.run(lastInsertRowid, body);
   }
+  if (!indexed) db.prepare('INSERT INTO search_backlog (table_id, indexed_through) VALUES (?, 0)').run(table.id);
   return { db, table, keyOf, close: () => db.close() };
 }
 

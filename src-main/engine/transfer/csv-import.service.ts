@@ -127,6 +127,8 @@ export async function importCsv(ctx: BaseContext, opts: ImportOptions): Promise<
         apply({ op: 'createTable', table, order: keyBetween(keys.at(-1)?.order ?? null, null), shards: [], createdAt: w.now });
       }
       w.flush();
+      // Rows first, search index after the commit, in the background: indexing is most of the cost.
+      w.deferSearch(table.id);
       const defs = targets.map((f) => (f ? getFieldType(f.type) : null));
       let n = maxAutonumber(ctx, table.id);
       let sinceFlush = 0;
