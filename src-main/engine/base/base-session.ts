@@ -15,7 +15,7 @@ import { Projector, SEARCH_STEP_ROWS } from '../projection/projector';
 import { projectionTable } from '../projection/projection-names';
 import { SCHEMA_DOC_ID, listShards, readSchema, addShard } from '../../../src-shared/docs/schema-doc';
 import {
-  cellsMap, parseShardDocId, recordReader, recordIdOfCellKey, recordIds, recordsMap, shardDocId,
+  cellsMap, parseShardDocId, recordReader, recordIdOfCellKey, type RecordBase, recordIds, recordsMap, shardDocId,
 } from '../../../src-shared/docs/table-doc';
 import type { TxOrigin } from '../../../src-shared/docs/origin';
 import type { BaseSchema, TableSchema } from '../../../src-shared/schema/schema.types';
@@ -51,6 +51,12 @@ export interface Writer {
   release(tableId: string): void;
   /** Leaves the search indexing of rows written from now on to the background (bulk writes). */
   deferSearch(tableId: string): void;
+  /**
+   * Adds a new shard built outside this session (a bulk import's worker): lists it in the schema,
+   * stores `update` as its doc's first update without loading it, and projects its records from
+   * `bases`, which must be exactly what the update holds.
+   */
+  appendShard(tableId: string, shardId: string, update: Uint8Array, ids: readonly string[], bases: readonly RecordBase[]): void;
   history(row: HistoryRow): void;
 }
 
@@ -211,6 +217,7 @@ export class BaseSession {
       },
       history: (row) => state.history.push(row),
       deferSearch: (tableId) => this.projector.deferSearch(tableId),
+      appendShard: (tableId, shardId, update, ids, bases) => this.appendShard(run, state, tableId, shardId, update, ids, bases),
       release: (tableId) => {
         for (const id of this.docs.loadedIds()) if (id.startsWith(tableId + '/')) this.docs.evict(id);
       },
@@ -316,7 +323,7 @@ export class BaseSession {
     return [...ids].sort();
   }
 
-  private allocateShard(w: Writer, tableId: string, wanted: number): { shardId: string; count: number } {
+  private fillOf(tableId: string): Map<string, number> {
     let fill = this.shardFill.get(tableId);
     if (!fill) {
       fill = new Map();
@@ -326,6 +333,40 @@ export class BaseSession {
       }
       this.shardFill.set(tableId, fill);
     }
+    return fill;
+  }
+
+  private appendShard(
+    run: WriteRun,
+    state: { origin: TxOrigin; now: number },
+    tableId: string,
+    shardId: string,
+    update: Uint8Array,
+    ids: readonly string[],
+    bases: readonly RecordBase[],
+  ): void {
+    const docId = shardDocId(tableId, shardId);
+    if (this.docs.isLoaded(docId) || this.docs.storedDocIds().includes(docId)) {
+      throw new Error(`BaseSession.appendShard: shard ${shardId} already exists`);
+    }
+    if (ids.length > SHARD_CAPACITY) throw new Error('BaseSession.appendShard: more records than a shard holds');
+    // Schema changes first (the shard's listing), so the projection's tables are in place.
+    run.writer.transact(this.schemaDoc, () => addShard(this.schemaDoc, tableId, shardId, state.now));
+    run.writer.flush();
+    const table = this.table(tableId);
+    const captured: CapturedUpdate = { docId, update, origin: state.origin };
+    this.docs.persist([captured], state.now);
+    if (this.updateListeners.size > 0) run.updates.push(captured);
+    for (let i = 0; i < ids.length; i++) {
+      const b = bases[i]!;
+      this.projector.upsert(table, ids[i]!, shardId, { createdAt: b.c, autonumber: b.n, values: b.v, editedAt: {} }, true);
+    }
+    this.fillOf(tableId).set(shardId, ids.length);
+    run.changedTables.add(tableId);
+  }
+
+  private allocateShard(w: Writer, tableId: string, wanted: number): { shardId: string; count: number } {
+    const fill = this.fillOf(tableId);
     for (const [shardId, n] of fill) {
       if (n < SHARD_CAPACITY) {
         const count = Math.min(wanted, SHARD_CAPACITY - n);

@@ -49,7 +49,9 @@ export type Op =
   | { op: 'updateView'; tableId: string; viewId: string; patch: ViewPatch }
   | { op: 'setCells'; tableId: string; cells: CellWrite[] }
   | { op: 'createRecords'; tableId: string; records: RecordSeed[] }
-  | { op: 'deleteRecords'; tableId: string; ids: string[] };
+  | { op: 'deleteRecords'; tableId: string; ids: string[] }
+  /** A new shard built elsewhere (a bulk import's worker): stored as is, its records projected. Inverse: deleteRecords. */
+  | { op: 'appendShard'; tableId: string; shardId: string; ids: string[]; bases: RecordBase[]; update: Uint8Array };
 
 /** Where each record lives, from the projection (reads never load docs). */
 function shardsOf(session: BaseSession, tableId: string, ids: readonly string[]): Map<string, string> {
@@ -156,6 +158,9 @@ export function applyOp(session: BaseSession, w: Writer, op: Op): Op {
       return applyCreateRecords(session, w, op.tableId, op.records);
     case 'deleteRecords':
       return applyDeleteRecords(session, w, op.tableId, op.ids);
+    case 'appendShard':
+      w.appendShard(op.tableId, op.shardId, op.update, op.ids, op.bases);
+      return { op: 'deleteRecords', tableId: op.tableId, ids: op.ids };
     default:
       return assertNever(op, 'op');
   }
