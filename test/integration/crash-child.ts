@@ -91,6 +91,9 @@ async function importCsv(file: string, csv: string, table: string, cacheKiB: num
   const r = await client['csv.import']({ base, path: csv, table });
   say(`done ${r.imported}`);
   engine.close();
+  // Stay alive until the test's kill (so the kill always lands, however fast the import was),
+  // but never longer than a minute.
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
 }
 
 async function fresh(file: string): Promise<void> {

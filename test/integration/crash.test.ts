@@ -251,7 +251,8 @@ describe('SIGKILL crash safety', () => {
   }, 120_000);
 
   it('mid-import: the table is all or nothing, and the file stays usable for a full import', async () => {
-    const ROWS = 30_000;
+    // Large enough that a kill lands mid-import: a bulk import reports progress once per written shard.
+    const ROWS = 60_000;
     const csv = tmp.file('big.csv');
     const lines = ['Part,Qty,Price,Due,Status,Tag,Flag,Notes,Weight,Key'];
     for (let r = 0; r < ROWS; r++) {
@@ -276,13 +277,14 @@ describe('SIGKILL crash safety', () => {
       } else {
         await child.waitFor('a third of the file imported', (ls) => importing(ls).some((p) => Number(p[2]) >= Number(p[3]) / 3));
       }
-      const delay = randomInt(400);
+      const delay = randomInt(200);
       await sleep(delay);
       expect((await child.kill()).signal).toBe('SIGKILL');
       const finished = child.lines.some((l) => l.startsWith('done'));
       const progress = importing(child.lines).at(-1)!;
       const where = `${table}: killed ${delay} ms into the import, at byte ${progress[2]}/${progress[3]}, finished=${finished}`;
-      if (cacheKiB > 0) expect(walSize(file), where).toBeGreaterThan(walAtStart);
+      // Killed mid-import with a small cache: uncommitted pages were already in the -wal file.
+      if (cacheKiB > 0 && !finished) expect(walSize(file), where).toBeGreaterThan(walAtStart);
 
       await reopen(file, where, async (client, base) => {
         const schema = await client['schema.get']({ base });

@@ -23,9 +23,14 @@ import { EngineError } from '../../../src-shared/errors';
 import { newId } from '../../../src-shared/ids';
 import { viewIndexedFields } from './view-indexes';
 import { registerSearchFunctions } from '../query/search-match';
+import { logger } from '../logger';
+
+const log = logger.child({ module: 'base-session' });
 
 /** Records per shard doc: a write loads at most this many records' worth of Yjs state. */
 export const SHARD_CAPACITY = 10_000;
+/** Time close() may spend finishing the search index. */
+const CLOSE_SEARCH_BUDGET_MS = 5_000;
 /** Index pages merged per background step (a few milliseconds of work). */
 const SEARCH_MERGE_PAGES = 200;
 
@@ -437,11 +442,13 @@ export class BaseSession {
     return true;
   }
 
-  /** Completes all background search-index work now. */
-  finishSearch(): void {
+  /** Does background search-index work now, for at most `budgetMs`; true when all of it is done. */
+  finishSearch(budgetMs = Number.POSITIVE_INFINITY): boolean {
+    const until = performance.now() + budgetMs;
     while (this.searchStep()) {
-      /* each step commits a bounded piece */
+      if (performance.now() > until) return false;
     }
+    return true;
   }
 
   /** Drops the projection and recomputes it from the docs. */
@@ -456,8 +463,14 @@ export class BaseSession {
 
   close(): void {
     if (this.closed) return;
-    // Leave a complete search index behind: the next process may only run one query.
-    this.finishSearch();
+    // Leave the search index complete if that is quick (the next process may only run one query);
+    // what is left resumes on the next open, and searches are exact meanwhile. A failure here must
+    // not keep the base open.
+    try {
+      this.finishSearch(CLOSE_SEARCH_BUDGET_MS);
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'search indexing at close failed; it resumes on the next open');
+    }
     this.compact();
     this.docs.destroy();
     this.readDb.close();

@@ -76,11 +76,16 @@ export class Projector {
   private pendingSearch: SearchWrite[] = [];
   /** Tables whose index is being built in the background: rows above this rid are not indexed yet. */
   private readonly backlog = new Map<string, number>();
-  /** Tables whose index has many segments after a bulk build; merged in small steps when idle. */
-  private readonly unmerged = new Set<string>();
+  /**
+   * Tables whose index is merged in small steps when idle: 'full' after a bulk build (into one
+   * segment); 'light' for every table on open (FTS5's usual merging, in case a bulk build's full
+   * merge was cut short by a crash or a close).
+   */
+  private readonly unmerged = new Map<string, 'full' | 'light'>();
 
   constructor(private readonly db: Database.Database) {
     this.loadBacklog();
+    for (const id of this.projectedTableIds()) this.unmerged.set(id, 'light');
   }
 
   /** Reads the persisted backlog (again after a rolled-back write). */
@@ -318,7 +323,7 @@ export class Projector {
 
   /** Tables whose index would benefit from merging (after a bulk build). */
   unmergedTables(): string[] {
-    return [...this.unmerged];
+    return [...this.unmerged.keys()];
   }
 
   /**
@@ -334,7 +339,7 @@ export class Projector {
     for (const r of rows) ins.run(r.rid, r.text);
     const done = rows.length < maxRows;
     this.setBacklog(tableId, done ? null : rows[rows.length - 1]!.rid);
-    this.unmerged.add(tableId);
+    this.unmerged.set(tableId, 'full');
     return done;
   }
 
@@ -346,7 +351,9 @@ export class Projector {
   mergeStep(tableId: string, pages: number): boolean {
     const fts = searchTable(tableId);
     const before = this.db.prepare('SELECT total_changes() AS n').get() as { n: number };
-    this.db.prepare(`INSERT INTO ${fts} (${fts}, rank) VALUES ('merge', ?)`).run(-Math.abs(pages));
+    // Negative: merge segments whatever their level (towards one); positive: only crowded levels.
+    const mode = this.unmerged.get(tableId) ?? 'light';
+    this.db.prepare(`INSERT INTO ${fts} (${fts}, rank) VALUES ('merge', ?)`).run(mode === 'full' ? -Math.abs(pages) : Math.abs(pages));
     const after = this.db.prepare('SELECT total_changes() AS n').get() as { n: number };
     const done = after.n - before.n <= 1;
     if (done) this.unmerged.delete(tableId);

@@ -147,6 +147,13 @@ describe('full-text search', () => {
     expect(pageKeys(world, { search: "'); DROP TABLE x; --" })).toEqual(['evil']);
   });
 
+  it('looks rows up by rowid, never scanning the projection for a search', () => {
+    const { count } = buildPageQuery(PARTS, resolveQuerySpec(PARTS, { search: 'bolt m6' }), NOW);
+    const plan = (world.db.prepare(`EXPLAIN QUERY PLAN ${count.sql}`).all(...count.params) as Array<{ detail: string }>).map((r) => r.detail);
+    expect(plan.some((d) => d.startsWith(`SEARCH p_${PARTS.id} USING INTEGER PRIMARY KEY`))).toBe(true);
+    expect(plan.filter((d) => d.startsWith(`SCAN p_${PARTS.id}`))).toEqual([]);
+  });
+
   it('finds rows not indexed yet (the backlog after a bulk import) by their stored text', () => {
     const pending = createWorld(undefined, undefined, false);
     try {

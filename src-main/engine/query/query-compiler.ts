@@ -59,7 +59,9 @@ export function compileSearch(table: TableSchema, search: string | undefined | n
   if (match === null) return TRUE_SQL;
   const fts = searchTable(table.id);
   return fragment(
-    `(rid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ?) OR (rid > coalesce((SELECT indexed_through FROM search_backlog WHERE table_id = ?), 9223372036854775807) AND bp_search_match(search_text, ?)))`,
+    // One IN over a UNION ALL, not an OR: SQLite answers each part by rowid (the index's matches; a
+    // rid range above the mark), where an OR would scan the whole table.
+    `rid IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ? UNION ALL SELECT rid FROM ${projectionTable(table.id)} WHERE rid > coalesce((SELECT indexed_through FROM search_backlog WHERE table_id = ?), 9223372036854775807) AND bp_search_match(search_text, ?))`,
     match,
     table.id,
     search!,

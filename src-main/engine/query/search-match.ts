@@ -3,18 +3,69 @@
  * search text. Used for rows not indexed yet (the search backlog right after a bulk import), so a
  * search finds the same rows before and after the index is built.
  *
- * The rule mirrors FTS5's unicode61 tokenizer with remove_diacritics and the MATCH expression built
- * by `ftsMatchExpression`: text and query split into tokens (runs of letters, digits and private-use
- * characters), folded to lower case without diacritics; every query word must occur as a phrase, its
- * last token as a prefix.
+ * The rule is FTS5's own unicode61 tokenizer with remove_diacritics 2, read off this SQLite build:
+ * the first time non-ASCII text is matched, every character of the Basic Multilingual Plane is
+ * tokenized once by an in-memory FTS5 table, giving for each whether it is a separator, dropped
+ * (a diacritic inside a token) or part of a token, and its folded form. Tokens are then built from
+ * that table, so a search finds the same rows before and after the index exists. The MATCH
+ * expression built by `ftsMatchExpression` is mirrored too: every query word must occur as a
+ * phrase, its last token as a prefix.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 
-const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
+const ASCII = /^[\x00-\x7f]*$/;
+const ASCII_TOKEN = /[a-z0-9]+/g;
+const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
+
+/** Per BMP code point: null = separator, '' = dropped inside a token, else its folded form. */
+let table: Array<string | null> | null = null;
+
+function tokenizerTable(): Array<string | null> {
+  if (table) return table;
+  const db = new Database(':memory:');
+  try {
+    db.exec("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='unicode61 remove_diacritics 2'); CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')");
+    const insert = db.prepare('INSERT INTO t (rowid, body) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let c = 0x80; c <= 0xffff; c++) if (c < 0xd800 || c > 0xdfff) insert.run(c, `a${String.fromCharCode(c)}b`);
+    })();
+    const terms = new Map<number, string[]>();
+    for (const r of db.prepare('SELECT doc, term FROM v ORDER BY doc, offset').iterate() as IterableIterator<{ doc: number; term: string }>) {
+      let list = terms.get(r.doc);
+      if (!list) terms.set(r.doc, (list = []));
+      list.push(r.term);
+    }
+    const t: Array<string | null> = new Array(0x10000).fill(null);
+    for (let c = 0; c < 0x80; c++) t[c] = /[A-Za-z0-9]/.test(String.fromCharCode(c)) ? String.fromCharCode(c).toLowerCase() : null;
+    for (const [c, list] of terms) {
+      // "a<c>b" gives one token "a…b" (c belongs to it, folded to …) or "a", "b" (c separates).
+      if (list.length === 1 && list[0]!.startsWith('a') && list[0]!.endsWith('b')) t[c] = list[0]!.slice(1, -1);
+    }
+    table = t;
+    return t;
+  } finally {
+    db.close();
+  }
+}
 
 export function searchTokens(text: string): string[] {
-  const folded = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-  return folded.match(TOKEN) ?? [];
+  if (ASCII.test(text)) return text.toLowerCase().match(ASCII_TOKEN) ?? [];
+  const t = tokenizerTable();
+  const tokens: string[] = [];
+  let current = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    // Outside the BMP (emoji, rare CJK): letters and digits are token characters, lower-cased.
+    const folded = c <= 0xffff ? t[c]! : TOKEN_CHAR.test(ch) ? ch.toLowerCase() : null;
+    if (folded === null) {
+      if (current) tokens.push(current);
+      current = '';
+    } else {
+      current += folded;
+    }
+  }
+  if (current) tokens.push(current);
+  return tokens;
 }
 
 /** Query words as token phrases; words without tokens are dropped, as the MATCH expression drops them. */

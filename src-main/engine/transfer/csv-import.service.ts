@@ -8,9 +8,8 @@
  * column, and the transaction rolls back: nothing is committed.
  */
 import fs from 'node:fs';
-import type { Worker } from 'node:worker_threads';
 import type { CsvColumnPlan, CsvPreview, ImportResult } from '../../../src-shared/api/engine.dto';
-import { assertNever, EngineError } from '../../../src-shared/errors';
+import { EngineError } from '../../../src-shared/errors';
 import { newId } from '../../../src-shared/ids';
 import { getFieldType } from '../../../src-shared/fields/field-registry';
 import type { FieldSchema, FieldType, TableSchema } from '../../../src-shared/schema/schema.types';
@@ -23,9 +22,9 @@ import { ColumnTypeInferrer } from '../csv/csv-infer';
 import { buildField } from '../schema/fields.service';
 import { maxAutonumber } from '../records/records.service';
 import type { RecordSeed } from '../ops/ops';
-import { startWorker } from '../worker-host';
 import { rowParser, type ColumnTarget } from './import-rows';
-import type { HostMessage, ImportWorkerInput, ShardMessage, WorkerMessage } from './import-protocol';
+import type { ImportWorkerInput } from './import-protocol';
+import { ImportWorker } from './import-worker-client';
 
 export interface ImportOptions {
   path: string;
@@ -81,20 +80,15 @@ export async function importCsv(ctx: BaseContext, opts: ImportOptions): Promise<
   const t0 = performance.now();
   assertReadable(opts.path);
   // A file this large is likely a bulk import: boot its worker while the inference pass runs.
-  let worker: Worker | null = fs.statSync(opts.path).size >= BULK_IMPORT_MIN_BYTES ? startImportWorker() : null;
+  let worker: ImportWorker | null = fs.statSync(opts.path).size >= BULK_IMPORT_MIN_BYTES ? new ImportWorker() : null;
   try {
-    return await importWith(ctx, opts, t0, () => (worker ??= startImportWorker()));
+    return await importWith(ctx, opts, t0, () => (worker ??= new ImportWorker()));
   } finally {
-    if (worker) void worker.terminate();
+    worker?.dispose();
   }
 }
 
-function startImportWorker(): Worker {
-  // Young-generation room: the worker allocates many short-lived objects per row.
-  return startWorker(new URL('./import.worker.ts', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-}
-
-async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, getWorker: () => Worker): Promise<ImportResult> {
+async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, getWorker: () => ImportWorker): Promise<ImportResult> {
   let rowCount: number | null = null;
   let plan: CsvColumnPlan[];
   if (opts.columns) {
@@ -105,9 +99,10 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, get
     rowCount = analysis.rowCount;
   }
   const bulk = rowCount !== null ? rowCount >= BULK_IMPORT_MIN_ROWS : fs.statSync(opts.path).size >= BULK_IMPORT_MIN_BYTES;
+  // In a bulk import this reader only checks the header; the worker reads the rows and reports progress.
   const reader = await openCsv(opts.path, {
     ...(opts.signal ? { signal: opts.signal } : {}),
-    onProgress: (done, total) => opts.onProgress?.(done, total, 'importing'),
+    ...(bulk ? {} : { onProgress: (done: number, total: number) => opts.onProgress?.(done, total, 'importing') }),
     batchSize: 2000,
   });
   if (plan.length !== reader.header.length) {
@@ -167,7 +162,8 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, get
       const firstAutonumber = maxAutonumber(ctx, table.id) + 1;
       if (bulk) {
         const input: ImportWorkerInput = { path: opts.path, targets: columns, createdAt: w.now, firstAutonumber, shardCapacity: SHARD_CAPACITY, batchSize: 2000 };
-        imported = await importInWorker(getWorker(), input, opts, (m) => apply({ op: 'appendShard', tableId: table.id, shardId: m.shardId, ids: m.ids, bases: m.bases, update: m.update }));
+        const progress = { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (done: number, total: number) => opts.onProgress?.(done, total, 'importing') };
+        imported = await getWorker().run(input, progress, (m) => apply({ op: 'appendShard', tableId: table.id, shardId: m.shardId, ids: m.ids, bases: m.bases, update: m.update }));
         return table.id;
       }
       const parse = rowParser(columns);
@@ -196,55 +192,4 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, get
     throw e;
   });
   return { table: ctx.session.table(tableId), imported, ms: Math.round(performance.now() - t0) };
-}
-
-/**
- * Runs the import worker: it parses the file and builds shard docs while this thread writes the
- * shards it has sent (`onShard`, inside the caller's transaction). Resolves with the row count;
- * rejects with the worker's error (a bad value names its row and column), on cancel, or if the
- * worker dies. The worker is always stopped.
- */
-function importInWorker(worker: Worker, input: ImportWorkerInput, opts: Pick<ImportOptions, 'signal' | 'onProgress'>, onShard: (m: ShardMessage) => void): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (error: unknown, rows = 0): void => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      worker.removeAllListeners();
-      void worker.terminate();
-      if (error) reject(error instanceof Error ? error : new EngineError('INTERNAL', String(error)));
-      else resolve(rows);
-    };
-    const onAbort = (): void => finish(new EngineError('CANCELLED', 'The import was cancelled. Nothing was imported.'));
-    if (opts.signal?.aborted) return onAbort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.postMessage({ type: 'start', input } satisfies HostMessage);
-    worker.on('message', (m: WorkerMessage) => {
-      if (settled) return;
-      switch (m.type) {
-        case 'ready':
-          return;
-        case 'shard':
-          try {
-            onShard(m);
-            worker.postMessage({ type: 'ack' } satisfies HostMessage);
-          } catch (e) {
-            finish(e);
-          }
-          return;
-        case 'progress':
-          opts.onProgress?.(m.bytesRead, m.totalBytes, 'importing');
-          return;
-        case 'done':
-          return finish(null, m.rows);
-        case 'error':
-          return finish(new EngineError(m.error.code, m.error.message, m.error.details));
-        default:
-          return assertNever(m, 'worker message');
-      }
-    });
-    worker.on('error', (e) => finish(new EngineError('INTERNAL', `The import worker failed: ${e.message}`)));
-    worker.on('exit', (code) => finish(new EngineError('INTERNAL', `The import worker stopped unexpectedly (exit code ${code}).`)));
-  });
 }

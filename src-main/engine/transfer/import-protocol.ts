@@ -27,12 +27,14 @@ export interface ShardMessage {
   ids: string[];
   bases: RecordBase[];
   update: Uint8Array;
+  /** File bytes read when the shard was complete, of `totalBytes`. */
+  bytesRead: number;
+  totalBytes: number;
 }
 
 export type WorkerMessage =
   | { type: 'ready' }
   | ShardMessage
-  | { type: 'progress'; bytesRead: number; totalBytes: number }
   | { type: 'done'; rows: number }
   | { type: 'error'; error: ErrorData };
 

@@ -29,11 +29,14 @@ port.on('message', (m: HostMessage) => {
   }
 });
 
+let bytesRead = 0;
+let totalBytes = 0;
+
 async function sendShard(ids: string[], bases: RecordBase[]): Promise<void> {
   while (unacked >= MAX_UNACKED_SHARDS) await new Promise<void>((r) => (wake = r));
   // A fresh client id per shard doc, as a new Y.Doc would pick.
   const update = encodeNewShard(crypto.getRandomValues(new Uint32Array(1))[0]!, ids, bases);
-  const msg: ShardMessage = { type: 'shard', shardId: newId('shd'), ids, bases, update };
+  const msg: ShardMessage = { type: 'shard', shardId: newId('shd'), ids, bases, update, bytesRead, totalBytes };
   unacked++;
   const whole = update.byteOffset === 0 && update.byteLength === update.buffer.byteLength;
   post(msg, whole ? [update.buffer as ArrayBuffer] : []);
@@ -42,7 +45,10 @@ async function sendShard(ids: string[], bases: RecordBase[]): Promise<void> {
 async function run(input: ImportWorkerInput): Promise<void> {
   const reader = await openCsv(input.path, {
     batchSize: input.batchSize,
-    onProgress: (bytesRead, totalBytes) => post({ type: 'progress', bytesRead, totalBytes }),
+    onProgress: (read, total) => {
+      bytesRead = read;
+      totalBytes = total;
+    },
   });
   const parse = rowParser(input.targets);
   let n = input.firstAutonumber;
