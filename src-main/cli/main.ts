@@ -11,6 +11,8 @@ import { Engine } from '../engine/engine';
 import { writeCsv } from '../engine/transfer/csv-export.service';
 import { CsvWriter } from '../engine/csv/csv-writer';
 import { parseArgs, one, required, int, json, usage, type ParsedArgs } from './cli-args';
+import { startWebServer } from '../web/web-server';
+import { rendererDir } from '../web/renderer-dir';
 
 const HELP = `baseplate — Baseplate's command line: bases, tables, records, CSV.
 
@@ -28,6 +30,9 @@ Usage:
   baseplate query FILE --table T [--view V] [--filter JSON] [--sort FIELD[:desc]]...
                   [--search TEXT] [--limit N] [--offset N] [--count]
   baseplate export FILE --table T [--view V]        CSV to stdout
+  baseplate serve [--port N]              Browser mode: serve the app on 127.0.0.1 and print its
+                                          address (with this session's token); PORT is honoured,
+                                          0 picks a free port. Stops on Ctrl-C.
 
 FIELDS is a JSON object keyed by field name: '{"Name": "Bolt", "Qty": 4}'.
 A filter is {"and"|"or": [conditions or groups]}, a condition {"field": NAME, "op": OP, "value": V},
@@ -52,7 +57,7 @@ class Cli {
 }
 
 const SPEC = {
-  options: ['table', 'view', 'filter', 'sort', 'search', 'limit', 'offset', 'json', 'id', 'field', 'options'],
+  options: ['table', 'view', 'filter', 'sort', 'search', 'limit', 'offset', 'json', 'id', 'field', 'options', 'port'],
   flags: ['count', 'help'],
 } as const;
 
@@ -79,12 +84,41 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  if (cmd === 'serve') return serve(args);
   const cli = new Cli();
   try {
     return await dispatchCommand(cli, cmd, rest, args);
   } finally {
     cli.engine.close();
   }
+}
+
+/** `baseplate serve`: browser mode until SIGINT/SIGTERM. */
+async function serve(args: ParsedArgs): Promise<number> {
+  const given = one(args, 'port') ?? process.env.PORT;
+  const port = given === undefined || given === '' ? 0 : Number(given);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`the port must be a whole number from 0 to 65535, got '${given}'`);
+  const engine = new Engine();
+  let server;
+  try {
+    server = await startWebServer({ engine, port, staticDir: rendererDir() });
+  } catch (e) {
+    engine.close();
+    if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new EngineError('INVALID_INPUT', `Port ${port} is in use; choose another with --port or PORT (0 picks a free one).`);
+    }
+    throw e;
+  }
+  out(server.url);
+  const running = server;
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await running.close();
+  engine.close();
+  return 0;
 }
 
 async function dispatchCommand(cli: Cli, cmd: string, rest: string[], args: ParsedArgs): Promise<number> {
