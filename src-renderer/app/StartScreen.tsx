@@ -1,0 +1,95 @@
+/** Start screen: recent bases, create a base, open a base (by path in browser mode). */
+import { useState } from 'react';
+import type { EngineClient } from '../../src-shared/api/engine.contract';
+import type { BaseInfo } from '../../src-shared/api/engine.dto';
+import { forgetBase, recentBases } from './recent';
+
+interface Props {
+  engine: EngineClient;
+  onOpened(info: BaseInfo): void;
+}
+
+export function StartScreen({ engine, onOpened }: Props): React.JSX.Element {
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [recent, setRecent] = useState(recentBases);
+
+  const run = async (what: 'create' | 'open', target: string): Promise<void> => {
+    const p = target.trim();
+    if (!p) {
+      setError('Type the path of a base file first, for example /home/me/parts.base.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onOpened(await (what === 'create' ? engine['base.create']({ path: p }) : engine['base.open']({ path: p })));
+    } catch (e) {
+      setError((e as Error).message);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="start">
+      <h1>Baseplate</h1>
+      <p className="tagline">A local-first database for engineering teams.</p>
+      <form
+        className="start-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run('open', path);
+        }}
+      >
+        <label htmlFor="base-path">Base file</label>
+        <input
+          id="base-path"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/path/to/parts.base"
+          spellCheck={false}
+          autoFocus
+        />
+        <div className="buttons">
+          <button type="submit" disabled={busy}>
+            Open
+          </button>
+          <button type="button" disabled={busy} onClick={() => void run('create', path)}>
+            Create new base
+          </button>
+        </div>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+      {recent.length > 0 && (
+        <section className="recent" aria-label="Recent bases">
+          <h2>Recent</h2>
+          <ul>
+            {recent.map((p) => (
+              <li key={p}>
+                <button type="button" className="link" disabled={busy} onClick={() => void run('open', p)}>
+                  {p}
+                </button>
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={`Remove ${p} from the list`}
+                  onClick={() => {
+                    forgetBase(p);
+                    setRecent(recentBases());
+                  }}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </main>
+  );
+}

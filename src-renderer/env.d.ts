@@ -1,0 +1,2 @@
+/** Modules Vite resolves for the renderer. */
+declare module '*.css';

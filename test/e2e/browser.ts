@@ -1,0 +1,82 @@
+/**
+ * End-to-end support: finds a Chromium for Playwright and says which one it uses, builds the
+ * renderer once, and starts browser mode (a real engine and server) for a test.
+ *
+ * Browser, in order: $BASEPLATE_CHROMIUM, Debian's /usr/bin/chromium, Playwright's own download
+ * (if one was installed with `npx playwright install chromium`). Without one, the tests fail under
+ * CI and are skipped with a message elsewhere.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { build } from 'vite';
+import { Engine } from '../../src-main/engine/engine';
+import { startWebServer, type WebServer } from '../../src-main/web/web-server';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = path.join(ROOT, 'test/e2e/artifacts');
+
+export function findChromium(): { path: string; source: string } | null {
+  const env = process.env.BASEPLATE_CHROMIUM;
+  if (env) return fs.existsSync(env) ? { path: env, source: '$BASEPLATE_CHROMIUM' } : null;
+  if (fs.existsSync('/usr/bin/chromium')) return { path: '/usr/bin/chromium', source: "Debian's chromium package" };
+  try {
+    const own = chromium.executablePath();
+    if (own && fs.existsSync(own)) return { path: own, source: "Playwright's own Chromium" };
+  } catch {
+    // none installed
+  }
+  return null;
+}
+
+let announced = false;
+export async function launchBrowser(): Promise<Browser> {
+  const found = findChromium();
+  if (!found) throw new Error('No Chromium found: set BASEPLATE_CHROMIUM, install Debian\'s chromium, or run `npx playwright install chromium`.');
+  if (!announced) {
+    process.stderr.write(`[e2e] browser: ${found.path} (${found.source})\n`);
+    announced = true;
+  }
+  return chromium.launch({
+    executablePath: found.path,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+let built: Promise<string> | null = null;
+/** Builds the renderer into a folder of its own (once per test process). */
+export function buildRenderer(): Promise<string> {
+  built ??= (async () => {
+    const outDir = path.join(ROOT, 'out/e2e-renderer');
+    await build({ configFile: path.join(ROOT, 'vite.web.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    return outDir;
+  })();
+  return built;
+}
+
+export interface BrowserMode {
+  engine: Engine;
+  server: WebServer;
+  close(): Promise<void>;
+}
+
+export async function startBrowserMode(): Promise<BrowserMode> {
+  const staticDir = await buildRenderer();
+  const engine = new Engine({ actor: 'e2e' });
+  const server = await startWebServer({ engine, staticDir });
+  return {
+    engine,
+    server,
+    close: async () => {
+      await server.close();
+      engine.close();
+    },
+  };
+}
+
+export function screenshotPath(name: string): string {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, `${name}.png`);
+}
