@@ -12,11 +12,12 @@ import {
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { RecordOut, TableSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
-import type { CellValue } from '../../src-shared/schema/schema.types';
+import { FIELD_TYPES, type CellValue, type FieldType } from '../../src-shared/schema/schema.types';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
 const BLOCK = 100;
+const NUMERIC = new Set<FieldType>(['number', 'currency', 'percent', 'duration', 'rating', 'autonumber']);
 const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
 const theme = dark ? themeQuartz.withPart(colorSchemeDark) : themeQuartz;
 
@@ -30,6 +31,15 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const api = useRef<GridApi<RecordOut> | null>(null);
   const [count, setCount] = useState<number | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const [searchText, setSearchText] = useState('');
+  const [search, setSearch] = useState('');
+  const [showAddField, setShowAddField] = useState(false);
+
+  // Search as you type, a moment after the last key.
+  useEffect(() => {
+    const t = setTimeout(() => setSearch(searchText.trim()), 200);
+    return () => clearTimeout(t);
+  }, [searchText]);
 
   const columns = useMemo<Array<ColDef<RecordOut>>>(
     () => [
@@ -50,9 +60,10 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           headerName: f.name,
           field: `fields.${f.id}` as never,
           editable: !def.computed,
-          sortable: false,
+          sortable: true,
           valueFormatter: (p: ValueFormatterParams<RecordOut>) => formatCell(p.value as CellValue | undefined),
           cellDataType: false,
+          ...(NUMERIC.has(f.type) ? { type: 'rightAligned' } : {}),
         };
       }),
     ],
@@ -62,7 +73,17 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const datasource = useMemo<IDatasource>(
     () => ({
       getRows: (params) => {
-        engine['records.query']({ base, table: table.id, offset: params.startRow, limit: params.endRow - params.startRow, keys: 'id' }).then(
+        // Header clicks sort through the engine (an index serves them), never in the page.
+        const sorts = params.sortModel.map((m) => ({ field: m.colId, direction: m.sort }));
+        engine['records.query']({
+          base,
+          table: table.id,
+          offset: params.startRow,
+          limit: params.endRow - params.startRow,
+          keys: 'id',
+          ...(sorts.length ? { sorts } : {}),
+          ...(search ? { search } : {}),
+        }).then(
           (page) => {
             setCount(page.total);
             params.successCallback(page.records, page.total);
@@ -74,7 +95,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         );
       },
     }),
-    [engine, base, table.id],
+    [engine, base, table.id, search],
   );
 
   useEffect(
@@ -101,6 +122,51 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
     [engine, base, table.id],
   );
 
+  const undoRedo = useCallback(
+    async (redo: boolean) => {
+      try {
+        await (redo ? engine['undo.redo']({ base }) : engine['undo.undo']({ base }));
+        setStatus(null);
+      } catch (e) {
+        setStatus((e as Error).message);
+      }
+    },
+    [engine, base],
+  );
+
+  const deleteSelected = useCallback(async () => {
+    const ids = (api.current?.getSelectedRows() ?? []).map((r) => r.id);
+    const focused = api.current?.getFocusedCell();
+    if (ids.length === 0 && focused) {
+      const row = api.current?.getDisplayedRowAtIndex(focused.rowIndex)?.data;
+      if (row) ids.push(row.id);
+    }
+    if (ids.length === 0) return;
+    try {
+      await engine['records.delete']({ base, table: table.id, ids });
+      setStatus(`Deleted ${ids.length === 1 ? 'a record' : `${ids.length} records`}. Ctrl+Z brings ${ids.length === 1 ? 'it' : 'them'} back.`);
+    } catch (e) {
+      setStatus((e as Error).message);
+    }
+  }, [engine, base, table.id]);
+
+  // Undo/redo of this client's own changes, when the grid is not editing a cell.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      if (api.current?.getEditingCells().length) return;
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+      const key = e.key.toLowerCase();
+      if (key === 'z' || key === 'y') {
+        e.preventDefault();
+        void undoRedo(key === 'y' || e.shiftKey);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [undoRedo]);
+
   const addRecord = async (): Promise<void> => {
     try {
       await engine['records.create']({ base, table: table.id, records: [{}] });
@@ -117,12 +183,35 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
       <div className="toolbar">
         <h2>{table.name}</h2>
         <span className="count" aria-live="polite">
-          {count === null ? '' : `${count.toLocaleString()} ${count === 1 ? 'record' : 'records'}`}
+          {count === null ? '' : `${count.toLocaleString()} ${count === 1 ? 'record' : 'records'}${search ? ' found' : ''}`}
         </span>
+        <input
+          type="search"
+          className="search"
+          aria-label="Search records"
+          placeholder="Search"
+          value={searchText}
+          onChange={(e) => setSearchText(e.target.value)}
+        />
+        <button type="button" onClick={() => setShowAddField((v) => !v)} aria-expanded={showAddField}>
+          + Field
+        </button>
+        <button type="button" onClick={() => void deleteSelected()} title="Delete the selected records (Ctrl+Z brings them back)">
+          Delete record
+        </button>
         <button type="button" onClick={() => void addRecord()}>
           + Add record
         </button>
       </div>
+      {showAddField && (
+        <AddFieldForm
+          onCancel={() => setShowAddField(false)}
+          onAdd={async (name, type) => {
+            await engine['field.create']({ base, table: table.id, name, type });
+            setShowAddField(false);
+          }}
+        />
+      )}
       {status && (
         <p className="error" role="alert">
           {status}
@@ -139,11 +228,61 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           getRowId={(p) => p.data.id}
           onGridReady={(e) => (api.current = e.api)}
           onCellValueChanged={onEdit}
+          rowSelection={{ mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true }}
+          onCellKeyDown={(e) => {
+            // Delete or Backspace on a cell (not while editing) clears it.
+            const key = (e.event as KeyboardEvent | undefined)?.key;
+            if ((key === 'Delete' || key === 'Backspace') && 'column' in e && e.data && e.column.isCellEditable(e.node)) {
+              const fieldId = e.column.getColId();
+              engine['records.update']({ base, table: table.id, updates: [{ id: e.data.id, fields: { [fieldId]: null } }] }).catch((err: Error) => setStatus(err.message));
+            }
+          }}
           singleClickEdit={false}
           stopEditingWhenCellsLoseFocus
         />
       </div>
     </div>
+  );
+}
+
+
+function AddFieldForm({ onAdd, onCancel }: { onAdd(name: string, type: FieldType): Promise<void>; onCancel(): void }): React.JSX.Element {
+  const [name, setName] = useState('');
+  const [type, setType] = useState<FieldType>('singleLineText');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="add-field"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!name.trim()) {
+          setError('Give the field a name.');
+          return;
+        }
+        onAdd(name.trim(), type).catch((err: Error) => setError(err.message));
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onCancel();
+      }}
+    >
+      <input aria-label="Field name" placeholder="Field name" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+      <select aria-label="Field type" value={type} onChange={(e) => setType(e.target.value as FieldType)}>
+        {FIELD_TYPES.map((t) => (
+          <option key={t} value={t}>
+            {getFieldType(t).label}
+          </option>
+        ))}
+      </select>
+      <button type="submit">Add field</button>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      {error && (
+        <span className="error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
   );
 }
 

@@ -74,6 +74,50 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.screenshot({ path: screenshotPath('02-grid') });
   });
 
+  it('adds a field from the toolbar, sorts by a header click, searches, deletes and undoes', async () => {
+    const call = async (method: string, input: unknown): Promise<unknown> => {
+      const r = await mode.engine.call(method, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    await call('records.create', { base, table: 'Parts', records: [{ Name: 'Washer M8', Qty: 500 }, { Name: 'Nut M8', Qty: 120 }, { Name: 'Spacer', Qty: 7 }] });
+    await page.getByText('4 records', { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: '+ Field' }).click();
+    await page.getByLabel('Field name').fill('Material');
+    await page.getByLabel('Field type').selectOption('singleSelect');
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByRole('columnheader', { name: 'Material' }).waitFor();
+    const schema = (await call('schema.get', { base })) as { tables: Array<{ fields: Array<{ name: string; type: string }> }> };
+    expect(schema.tables[0]!.fields.find((f) => f.name === 'Material')?.type).toBe('singleSelect');
+
+    const firstName = async (): Promise<string> => (await page.locator(`.ag-row[row-index="0"] [col-id="${await fieldId(call, base, 'Name')}"]`).innerText()).trim();
+    await page.getByRole('columnheader', { name: 'Qty' }).click();
+    await expect.poll(firstName).toBe('Hex bolt M8'); // Qty empty sorts first
+    await page.getByRole('columnheader', { name: 'Qty' }).click();
+    await expect.poll(firstName).toBe('Washer M8');
+    await page.screenshot({ path: screenshotPath('03-sorted') });
+
+    await page.getByLabel('Search records').fill('m8');
+    await page.getByText('3 records found', { exact: true }).waitFor();
+    await page.getByLabel('Search records').fill('washer');
+    await page.getByText('1 record found', { exact: true }).waitFor();
+    await page.getByLabel('Search records').fill('');
+    await page.getByText('4 records', { exact: true }).waitFor();
+
+    await page.locator(`.ag-row[row-index="0"] [col-id="${await fieldId(call, base, 'Name')}"]`).click();
+    await page.getByRole('button', { name: 'Delete record' }).click();
+    await page.getByText('3 records', { exact: true }).waitFor();
+    await page.locator('.toolbar h2').click();
+    await page.keyboard.press('Control+z');
+    await page.getByText('4 records', { exact: true }).waitFor();
+    await page.keyboard.press('Control+Shift+z');
+    await page.getByText('3 records', { exact: true }).waitFor();
+    await page.keyboard.press('Control+z');
+    await page.getByText('4 records', { exact: true }).waitFor();
+  });
+
   it('reopens a base from the recent list', async () => {
     await page.getByRole('button', { name: '← Bases' }).click();
     const recent = page.getByRole('region', { name: 'Recent bases' });
