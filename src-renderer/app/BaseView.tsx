@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { BaseInfo, BaseSchema } from '../../src-shared/api/engine.dto';
 import { GridView } from '../grid/GridView';
+import { ImportDialog } from './ImportDialog';
 
 interface Props {
   engine: EngineClient;
@@ -15,6 +16,10 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
   const [tableId, setTableId] = useState<string | null>(base.schema.tables[0]?.id ?? null);
   const [newName, setNewName] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
     const s = await engine['schema.get']({ base: base.base });
@@ -25,6 +30,52 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
   useEffect(() => engine.onDidChange((e) => {
     if (e.base === base.base && e.schema) void reload();
   }), [engine, base.base, reload]);
+
+  // Undo/redo of this client's own changes, anywhere in the base but in a text field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
+      const key = e.key.toLowerCase();
+      if (key !== 'z' && key !== 'y') return;
+      e.preventDefault();
+      const redo = key === 'y' || e.shiftKey;
+      (redo ? engine['undo.redo']({ base: base.base }) : engine['undo.undo']({ base: base.base })).then(
+        (state) => {
+          setError(null);
+          setNotice(redo ? null : state.redoLabel ? `Undid: ${state.redoLabel}` : null);
+        },
+        (err: Error) => setError(err.message),
+      );
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [engine, base.base]);
+
+  const renameTable = async (id: string, name: string): Promise<void> => {
+    setRenaming(null);
+    const current = schema.tables.find((t) => t.id === id);
+    if (!name.trim() || name.trim() === current?.name) return;
+    try {
+      await engine['table.rename']({ base: base.base, table: id, name: name.trim() });
+      await reload();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const deleteTable = async (id: string): Promise<void> => {
+    setConfirmDelete(null);
+    const name = schema.tables.find((t) => t.id === id)?.name ?? '';
+    try {
+      await engine['table.delete']({ base: base.base, table: id });
+      await reload();
+      setNotice(`Deleted table '${name}'. Ctrl+Z brings it back.`);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
 
   const createTable = async (): Promise<void> => {
     const name = newName.trim();
@@ -55,9 +106,51 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
         <ul>
           {schema.tables.map((t) => (
             <li key={t.id}>
-              <button type="button" className={t.id === tableId ? 'table-item selected' : 'table-item'} aria-current={t.id === tableId} onClick={() => setTableId(t.id)}>
-                {t.name}
-              </button>
+              {renaming?.id === t.id ? (
+                <input
+                  aria-label={`Rename table ${t.name}`}
+                  value={renaming.name}
+                  autoFocus
+                  onChange={(e) => setRenaming({ id: t.id, name: e.target.value })}
+                  onBlur={() => void renameTable(t.id, renaming.name)}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter') void renameTable(t.id, renaming.name);
+                    if (e.key === 'Escape') setRenaming(null);
+                  }}
+                />
+              ) : (
+                <div className="table-row">
+                  <button
+                    type="button"
+                    className={t.id === tableId ? 'table-item selected' : 'table-item'}
+                    aria-current={t.id === tableId}
+                    title="Double-click or F2 to rename"
+                    onClick={() => setTableId(t.id)}
+                    onDoubleClick={() => setRenaming({ id: t.id, name: t.name })}
+                    onKeyDown={(e) => e.key === 'F2' && setRenaming({ id: t.id, name: t.name })}
+                  >
+                    {t.name}
+                  </button>
+                  <button type="button" className="icon" aria-label={`Delete table ${t.name}`} onClick={() => setConfirmDelete(t.id)}>
+                    ×
+                  </button>
+                </div>
+              )}
+              {confirmDelete === t.id && (
+                <div className="confirm" role="alertdialog" aria-label={`Delete table ${t.name}?`}>
+                  <span>
+                    Delete table <b>{t.name}</b> and its records?
+                  </span>
+                  <div className="buttons">
+                    <button type="button" className="primary" onClick={() => void deleteTable(t.id)} autoFocus>
+                      Delete
+                    </button>
+                    <button type="button" onClick={() => setConfirmDelete(null)}>
+                      Cancel
+                    </button>
+                  </div>
+                </div>
+              )}
             </li>
           ))}
         </ul>
@@ -71,12 +164,32 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
           <input aria-label="New table name" placeholder="New table" value={newName} onChange={(e) => setNewName(e.target.value)} />
           <button type="submit">Add</button>
         </form>
+        <button type="button" onClick={() => setImporting(true)}>
+          Import CSV…
+        </button>
         {error && (
           <p className="error" role="alert">
             {error}
           </p>
         )}
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
       </nav>
+      {importing && (
+        <ImportDialog
+          engine={engine}
+          base={base.base}
+          onClose={() => setImporting(false)}
+          onImported={(t, count) => {
+            setImporting(false);
+            setNotice(`Imported ${count.toLocaleString()} records into '${t.name}'.`);
+            void reload().then(() => setTableId(t.id));
+          }}
+        />
+      )}
       <section className="content">
         {table ? <GridView key={table.id} engine={engine} base={base.base} table={table} /> : <p className="empty">This base has no tables yet. Add one on the left.</p>}
       </section>

@@ -122,18 +122,6 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
     [engine, base, table.id],
   );
 
-  const undoRedo = useCallback(
-    async (redo: boolean) => {
-      try {
-        await (redo ? engine['undo.redo']({ base }) : engine['undo.undo']({ base }));
-        setStatus(null);
-      } catch (e) {
-        setStatus((e as Error).message);
-      }
-    },
-    [engine, base],
-  );
-
   const deleteSelected = useCallback(async () => {
     const ids = (api.current?.getSelectedRows() ?? []).map((r) => r.id);
     const focused = api.current?.getFocusedCell();
@@ -149,23 +137,6 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
       setStatus((e as Error).message);
     }
   }, [engine, base, table.id]);
-
-  // Undo/redo of this client's own changes, when the grid is not editing a cell.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
-      if (api.current?.getEditingCells().length) return;
-      const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
-      const key = e.key.toLowerCase();
-      if (key === 'z' || key === 'y') {
-        e.preventDefault();
-        void undoRedo(key === 'y' || e.shiftKey);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [undoRedo]);
 
   const addRecord = async (): Promise<void> => {
     try {

@@ -1,0 +1,107 @@
+/**
+ * Tables and CSV import in the browser: import with preview, per-column types and skipped
+ * columns; cancel a long import (nothing left behind); rename and delete a table, and undo.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
+import { findChromium, launchBrowser, screenshotPath, startBrowserMode, type BrowserMode } from './browser';
+
+const haveBrowser = findChromium() !== null;
+
+let tmp: ReturnType<typeof makeTempDir>;
+let mode: BrowserMode;
+let browser: Browser;
+let page: Page;
+let base: string;
+
+async function call<T>(method: string, input: unknown): Promise<T> {
+  const r = await mode.engine.call(method, input);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value as T;
+}
+
+function writeCsv(name: string, rows: number): string {
+  const lines = ['Part,Qty,Code,Status'];
+  for (let i = 0; i < rows; i++) lines.push(`P-${i},${i % 100},${1000 + i},${['Open', 'Done'][i % 2]}`);
+  const file = tmp.file(name);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+describe.runIf(haveBrowser)('tables and CSV import in the browser', () => {
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    mode = await startBrowserMode();
+    base = (await call<{ base: string }>('base.create', { path: tmp.file('import.base') })).base;
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(mode.server.url);
+    await page.getByLabel('Base file').fill(tmp.file('import.base'));
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByText('This base has no tables yet').waitFor();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await mode?.close();
+    tmp?.cleanup();
+  });
+
+  it('imports a CSV with a preview, a changed column type and a skipped column', async () => {
+    const csv = writeCsv('parts.csv', 6_000);
+    await page.getByRole('button', { name: 'Import CSV…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import CSV' });
+    await dialog.getByLabel('CSV file').fill(csv);
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    await dialog.getByText('6,000 rows').waitFor();
+    expect(await dialog.getByLabel('Type of column Code').inputValue()).toBe('number');
+    await dialog.getByLabel('Type of column Code').selectOption('singleLineText');
+    await dialog.getByLabel('Import column Status').uncheck();
+    await page.screenshot({ path: screenshotPath('04-import-preview') });
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText("Imported 6,000 records into 'parts'.").waitFor();
+    await page.getByText('6,000 records', { exact: true }).waitFor();
+    await page.getByRole('columnheader', { name: 'Code' }).waitFor();
+    expect(await page.getByRole('columnheader', { name: 'Status' }).count()).toBe(0);
+    const schema = await call<{ tables: Array<{ name: string; fields: Array<{ name: string; type: string }> }> }>('schema.get', { base });
+    expect(schema.tables[0]!.fields.map((f) => [f.name, f.type])).toEqual([
+      ['Part', 'singleLineText'],
+      ['Qty', 'number'],
+      ['Code', 'singleLineText'],
+    ]);
+  });
+
+  it('cancels a long import and leaves nothing behind', async () => {
+    const csv = writeCsv('big.csv', 400_000);
+    await page.getByRole('button', { name: 'Import CSV…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import CSV' });
+    await dialog.getByLabel('CSV file').fill(csv);
+    await dialog.getByRole('button', { name: 'Preview' }).click();
+    await dialog.getByText('400,000 rows').waitFor({ timeout: 30_000 });
+    await dialog.getByLabel('Into table').fill('Big');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.getByLabel('Import progress').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel import' }).click();
+    await dialog.getByRole('alert').filter({ hasText: /cancelled/i }).waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    const schema = await call<{ tables: Array<{ name: string }> }>('schema.get', { base });
+    expect(schema.tables.map((t) => t.name)).toEqual(['parts']);
+  }, 60_000);
+
+  it('renames a table, deletes it after confirming, and brings it back with Ctrl+Z', async () => {
+    await page.getByRole('button', { name: 'parts', exact: true }).dblclick();
+    const input = page.getByLabel('Rename table parts');
+    await input.fill('Parts list');
+    await input.press('Enter');
+    await page.getByRole('heading', { name: 'Parts list' }).waitFor();
+
+    await page.getByRole('button', { name: 'Delete table Parts list' }).click();
+    await page.getByRole('alertdialog', { name: 'Delete table Parts list?' }).getByRole('button', { name: 'Delete' }).click();
+    await page.getByText("Deleted table 'Parts list'. Ctrl+Z brings it back.").waitFor();
+    await page.getByText('This base has no tables yet').waitFor();
+    await page.keyboard.press('Control+z');
+    await page.getByRole('heading', { name: 'Parts list' }).waitFor();
+    await page.getByText('6,000 records', { exact: true }).waitFor();
+  });
+});
