@@ -13,6 +13,7 @@ import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { RecordOut, TableSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import { FIELD_TYPES, type CellValue, type FieldType } from '../../src-shared/schema/schema.types';
+import { RecordPanel } from './RecordPanel';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -31,9 +32,11 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const api = useRef<GridApi<RecordOut> | null>(null);
   const [count, setCount] = useState<number | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
   const [showAddField, setShowAddField] = useState(false);
+  const [openRecord, setOpenRecord] = useState<string | null>(null);
 
   // Search as you type, a moment after the last key.
   useEffect(() => {
@@ -52,6 +55,17 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         editable: false,
         cellClass: 'row-number',
         valueGetter: (p) => (p.node?.rowIndex ?? 0) + 1,
+        cellRenderer: (p: { value: number; data?: RecordOut }) =>
+          p.data ? (
+            <span className="row-number-cell">
+              <button type="button" className="expand" aria-label={`Expand record ${p.value}`} tabIndex={-1} onClick={() => setOpenRecord(p.data!.id)}>
+                ⤢
+              </button>
+              {p.value}
+            </span>
+          ) : (
+            p.value
+          ),
       },
       ...table.fields.map((f): ColDef<RecordOut> => {
         const def = getFieldType(f.type);
@@ -101,7 +115,10 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   useEffect(
     () =>
       engine.onDidChange((e) => {
-        if (e.base === base && e.tables.includes(table.id)) api.current?.refreshInfiniteCache();
+        if (e.base === base && e.tables.includes(table.id)) {
+          api.current?.refreshInfiniteCache();
+          setNotice(null);
+        }
       }),
     [engine, base, table.id],
   );
@@ -132,7 +149,8 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
     if (ids.length === 0) return;
     try {
       await engine['records.delete']({ base, table: table.id, ids });
-      setStatus(`Deleted ${ids.length === 1 ? 'a record' : `${ids.length} records`}. Ctrl+Z brings ${ids.length === 1 ? 'it' : 'them'} back.`);
+      setStatus(null);
+      setNotice(`Deleted ${ids.length === 1 ? 'a record' : `${ids.length} records`}. Ctrl+Z brings ${ids.length === 1 ? 'it' : 'them'} back.`);
     } catch (e) {
       setStatus((e as Error).message);
     }
@@ -188,6 +206,12 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           {status}
         </p>
       )}
+      {notice && !status && (
+        <p className="notice grid-notice" role="status">
+          {notice}
+        </p>
+      )}
+      <div className="grid-and-panel">
       <div className="grid">
         <AgGridReact<RecordOut>
           theme={theme}
@@ -209,6 +233,11 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           onCellKeyDown={(e) => {
             // Delete or Backspace on a cell (not while editing) clears it.
             const key = (e.event as KeyboardEvent | undefined)?.key;
+            // Shift+Space opens the row in the record panel.
+            if (key === ' ' && (e.event as KeyboardEvent).shiftKey && e.data) {
+              setOpenRecord(e.data.id);
+              return;
+            }
             if ((key === 'Delete' || key === 'Backspace') && 'column' in e && e.data && e.column.isCellEditable(e.node)) {
               const fieldId = e.column.getColId();
               engine['records.update']({ base, table: table.id, updates: [{ id: e.data.id, fields: { [fieldId]: null } }] }).catch((err: Error) => setStatus(err.message));
@@ -217,6 +246,8 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           singleClickEdit={false}
           stopEditingWhenCellsLoseFocus
         />
+      </div>
+      {openRecord && <RecordPanel key={openRecord} engine={engine} base={base} table={table} recordId={openRecord} onClose={() => setOpenRecord(null)} />}
       </div>
     </div>
   );

@@ -118,6 +118,23 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.getByText('4 records', { exact: true }).waitFor();
   });
 
+  it('expands a record into a form with its history, and edits it there', async () => {
+    await page.locator('.ag-row[row-index="0"]').first().hover();
+    await page.getByRole('button', { name: 'Expand record 1' }).click();
+    const panel = page.getByRole('complementary', { name: 'Record' });
+    await panel.getByLabel('Qty').waitFor();
+    const qty = panel.getByLabel('Qty');
+    const before = await qty.inputValue();
+    await qty.fill('42');
+    await qty.press('Enter');
+    await panel.getByRole('region', { name: 'History' }).getByText(`changed Qty from “${before}” to “42”`).waitFor();
+    // The grid shows it too (the row may have moved: the grid is sorted by Qty).
+    await expect.poll(async () => (await page.locator('.ag-row .ag-cell').allInnerTexts()).map((t) => t.trim())).toContain('42');
+    await page.screenshot({ path: screenshotPath('05-record-panel') });
+    await panel.getByRole('button', { name: 'Close the record' }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+  });
+
   it('reopens a base from the recent list', async () => {
     await page.getByRole('button', { name: '← Bases' }).click();
     const recent = page.getByRole('region', { name: 'Recent bases' });
