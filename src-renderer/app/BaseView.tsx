@@ -31,6 +31,13 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
     if (e.base === base.base && e.schema) void reload();
   }), [engine, base.base, reload]);
 
+  // Notices are for the moment after an action.
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(null), 8000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
   // Undo/redo of this client's own changes, anywhere in the base but in a text field.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {

@@ -7,18 +7,18 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AgGridReact } from 'ag-grid-react';
 import {
   AllCommunityModule, ModuleRegistry, colorSchemeDark, themeQuartz,
-  type CellValueChangedEvent, type ColDef, type GridApi, type IDatasource, type ValueFormatterParams,
+  type CellValueChangedEvent, type ColDef, type GridApi, type IDatasource,
 } from 'ag-grid-community';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { RecordOut, TableSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
-import { FIELD_TYPES, type CellValue, type FieldType } from '../../src-shared/schema/schema.types';
+import { FIELD_TYPES, type FieldType } from '../../src-shared/schema/schema.types';
 import { RecordPanel } from './RecordPanel';
+import { columnFor } from './cells';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
 const BLOCK = 100;
-const NUMERIC = new Set<FieldType>(['number', 'currency', 'percent', 'duration', 'rating', 'autonumber']);
 const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
 const theme = dark ? themeQuartz.withPart(colorSchemeDark) : themeQuartz;
 
@@ -43,6 +43,13 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
     const t = setTimeout(() => setSearch(searchText.trim()), 200);
     return () => clearTimeout(t);
   }, [searchText]);
+
+  const toggle = useCallback(
+    (id: string, fieldId: string, value: boolean) => {
+      engine['records.update']({ base, table: table.id, updates: [{ id, fields: { [fieldId]: value || null } }] }).catch((e: Error) => setStatus(e.message));
+    },
+    [engine, base, table.id],
+  );
 
   const columns = useMemo<Array<ColDef<RecordOut>>>(
     () => [
@@ -75,13 +82,12 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           field: `fields.${f.id}` as never,
           editable: !def.computed,
           sortable: true,
-          valueFormatter: (p: ValueFormatterParams<RecordOut>) => formatCell(p.value as CellValue | undefined),
           cellDataType: false,
-          ...(NUMERIC.has(f.type) ? { type: 'rightAligned' } : {}),
+          ...columnFor(f, toggle),
         };
       }),
     ],
-    [table],
+    [table, toggle],
   );
 
   const datasource = useMemo<IDatasource>(
@@ -292,12 +298,4 @@ function AddFieldForm({ onAdd, onCancel }: { onAdd(name: string, type: FieldType
       )}
     </form>
   );
-}
-
-function formatCell(value: CellValue | undefined): string {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'boolean') return value ? '✓' : '';
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
 }

@@ -135,6 +135,54 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await expect.poll(() => panel.count()).toBe(0);
   });
 
+  it('shows each field type its own way: chips, checkbox, stars, links, formatted numbers and dates', async () => {
+    const call = async (method: string, input: unknown): Promise<unknown> => {
+      const r = await mode.engine.call(method, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    await call('table.create', {
+      base,
+      name: 'Types',
+      fields: [
+        { name: 'Title', type: 'singleLineText' },
+        { name: 'Status', type: 'singleSelect', options: { choices: [{ name: 'Open', color: 'green' }, { name: 'Hold', color: 'red' }] } },
+        { name: 'Tags', type: 'multipleSelect', options: { choices: [{ name: 'steel' }, { name: 'M8' }] } },
+        { name: 'Done', type: 'checkbox' },
+        { name: 'Stars', type: 'rating', options: { max: 5 } },
+        { name: 'Site', type: 'url' },
+        { name: 'Mail', type: 'email' },
+        { name: 'Price', type: 'currency', options: { symbol: '€', precision: 2 } },
+        { name: 'Due', type: 'date' },
+      ],
+    });
+    await call('records.create', {
+      base,
+      table: 'Types',
+      records: [{ Title: 'Bracket', Status: 'Hold', Tags: ['steel', 'M8'], Stars: 3, Site: 'https://example.com/b', Mail: 'ada@example.com', Price: 12.5, Due: '2026-03-01' }],
+    });
+    // Wide enough for every column: the grid only renders the columns in view.
+    await page.setViewportSize({ width: 2200, height: 800 });
+    await page.getByRole('button', { name: 'Types', exact: true }).click();
+    await page.getByRole('heading', { name: 'Types' }).waitFor();
+    const row = page.locator('.ag-row[row-index="0"]');
+    await row.locator('.chip-red', { hasText: 'Hold' }).waitFor();
+    await row.locator('.chip', { hasText: 'steel' }).waitFor();
+    await row.getByLabel('3 of 5').waitFor();
+    expect(await row.getByRole('link', { name: 'https://example.com/b' }).getAttribute('rel')).toContain('noopener');
+    expect(await row.getByRole('link', { name: 'ada@example.com' }).getAttribute('href')).toBe('mailto:ada@example.com');
+    await row.getByText('€12.50').waitFor();
+    const done = row.getByRole('checkbox', { name: 'Done' });
+    expect(await done.isChecked()).toBe(false);
+    await done.click();
+    await expect
+      .poll(async () => ((await call('records.query', { base, table: 'Types', keys: 'name' })) as { records: Array<{ fields: Record<string, unknown> }> }).records[0]!.fields.Done)
+      .toBe(true);
+    await page.screenshot({ path: screenshotPath('06-field-types') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('reopens a base from the recent list', async () => {
     await page.getByRole('button', { name: '← Bases' }).click();
     const recent = page.getByRole('region', { name: 'Recent bases' });

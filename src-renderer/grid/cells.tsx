@@ -1,0 +1,145 @@
+/**
+ * How each field type shows and edits in the grid: text formatted by the field registry (currency,
+ * percent, dates in the field's format), select chips in their colours, a checkbox that toggles on
+ * click, rating stars, links for URLs and e-mail addresses, attachment chips; editors fitting the
+ * type (number, date, select from the choices, long text in a popup).
+ */
+import type { ColDef, ICellRendererParams } from 'ag-grid-community';
+import type { RecordOut } from '../../src-shared/api/engine.dto';
+import { getFieldType } from '../../src-shared/fields/field-registry';
+import type { AttachmentRef, CellValue, FieldSchema, SelectChoice } from '../../src-shared/schema/schema.types';
+
+type Col = ColDef<RecordOut>;
+
+function choicesOf(field: FieldSchema): SelectChoice[] {
+  return ((field.options as { choices?: SelectChoice[] }).choices ?? []) as SelectChoice[];
+}
+
+function Chip({ name, color }: { name: string; color: string }): React.JSX.Element {
+  return <span className={`chip chip-${color}`}>{name}</span>;
+}
+
+/** Display text of a value in its JSON form (what queries return). */
+export function displayText(field: FieldSchema, value: CellValue | null | undefined): string {
+  if (value === undefined || value === null) return '';
+  const def = getFieldType(field.type);
+  switch (field.type) {
+    case 'singleSelect':
+      return String(value);
+    case 'multipleSelect':
+      return Array.isArray(value) ? value.join(', ') : String(value);
+    case 'attachment':
+      return Array.isArray(value) ? (value as AttachmentRef[]).map((a) => a.name).join(', ') : '';
+    case 'json':
+      return JSON.stringify(value);
+    default:
+      try {
+        return def.format(value, field.options) || String(value);
+      } catch {
+        return String(value);
+      }
+  }
+}
+
+/** Column settings for a field: renderer, editor, alignment. `toggle` flips a checkbox cell. */
+export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: string, value: boolean) => void): Partial<Col> {
+  const valueFormatter = (p: { value: unknown }): string => displayText(field, p.value as CellValue | null);
+  switch (field.type) {
+    case 'checkbox':
+      return {
+        editable: false,
+        cellRenderer: (p: ICellRendererParams<RecordOut>) =>
+          p.data ? (
+            <input
+              type="checkbox"
+              className="cell-checkbox"
+              aria-label={field.name}
+              checked={p.value === true}
+              onChange={(e) => toggle(p.data!.id, field.id, e.target.checked)}
+            />
+          ) : null,
+      };
+    case 'singleSelect': {
+      const choices = choicesOf(field);
+      return {
+        cellRenderer: (p: ICellRendererParams<RecordOut>) => {
+          const c = choices.find((x) => x.name === p.value);
+          return p.value ? <Chip name={String(p.value)} color={c?.color ?? 'gray'} /> : null;
+        },
+        cellEditor: 'agSelectCellEditor',
+        cellEditorParams: { values: ['', ...choices.map((c) => c.name)] },
+      };
+    }
+    case 'multipleSelect': {
+      const choices = choicesOf(field);
+      return {
+        cellRenderer: (p: ICellRendererParams<RecordOut>) =>
+          Array.isArray(p.value) ? (
+            <span className="chips">
+              {(p.value as string[]).map((n) => (
+                <Chip key={n} name={n} color={choices.find((x) => x.name === n)?.color ?? 'gray'} />
+              ))}
+            </span>
+          ) : null,
+        // Edited as comma-separated names.
+        valueFormatter,
+        valueParser: (p) => String(p.newValue ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      };
+    }
+    case 'rating': {
+      const max = (field.options as { max?: number }).max ?? 5;
+      return {
+        cellRenderer: (p: ICellRendererParams<RecordOut>) =>
+          p.data ? (
+            <span className="stars" aria-label={`${Number(p.value ?? 0)} of ${max}`}>
+              {'★'.repeat(Number(p.value ?? 0))}
+              <span className="stars-off">{'★'.repeat(Math.max(0, max - Number(p.value ?? 0)))}</span>
+            </span>
+          ) : null,
+        cellEditor: 'agNumberCellEditor',
+        cellEditorParams: { min: 0, max, precision: 0 },
+      };
+    }
+    case 'url':
+      return {
+        cellRenderer: (p: ICellRendererParams<RecordOut>) =>
+          typeof p.value === 'string' && /^https?:\/\//i.test(p.value) ? (
+            <a href={p.value} target="_blank" rel="noopener noreferrer">
+              {p.value}
+            </a>
+          ) : (
+            (p.value as string | undefined) ?? null
+          ),
+      };
+    case 'email':
+      return {
+        cellRenderer: (p: ICellRendererParams<RecordOut>) =>
+          typeof p.value === 'string' ? <a href={`mailto:${p.value}`}>{p.value}</a> : null,
+      };
+    case 'attachment':
+      return {
+        editable: false,
+        cellRenderer: (p: ICellRendererParams<RecordOut>) =>
+          Array.isArray(p.value) ? (
+            <span className="chips">
+              {(p.value as AttachmentRef[]).map((a) => (
+                <span key={a.id} className="chip chip-gray" title={`${a.name} · ${a.type} · ${a.size.toLocaleString()} bytes`}>
+                  📎 {a.name}
+                </span>
+              ))}
+            </span>
+          ) : null,
+      };
+    case 'number':
+    case 'currency':
+    case 'percent':
+    case 'duration':
+      return { valueFormatter, cellEditor: field.type === 'number' ? 'agNumberCellEditor' : 'agTextCellEditor', type: 'rightAligned' };
+    case 'date':
+      return { valueFormatter, cellEditor: 'agDateStringCellEditor' };
+    case 'longText':
+      return { valueFormatter, cellEditor: 'agLargeTextCellEditor', cellEditorPopup: true };
+    default:
+      return { valueFormatter, ...(field.type === 'autonumber' ? { type: 'rightAligned' } : {}) };
+  }
+}
