@@ -12,9 +12,10 @@ import {
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { RecordOut, TableSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
-import { FIELD_TYPES, type FieldType } from '../../src-shared/schema/schema.types';
+import { FIELD_TYPES, type CellValue, type FieldSchema, type FieldType } from '../../src-shared/schema/schema.types';
 import { RecordPanel } from './RecordPanel';
-import { columnFor } from './cells';
+import { columnFor, displayText } from './cells';
+import { formatTsv, parseTsv } from '../../src-shared/text/tsv';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -162,6 +163,104 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
     }
   }, [engine, base, table.id]);
 
+  // Clipboard: TSV, as spreadsheets exchange it. Copy/cut take the selected rows (all columns) or
+  // the focused cell; paste fills from the focused cell right and down, adding records past the
+  // end, converting each text by its field's type and reporting what could not convert.
+  const gridEl = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    const el = gridEl.current;
+    if (!el) return;
+    const busyEditing = (target: EventTarget | null): boolean =>
+      target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || (api.current?.getEditingCells().length ?? 0) > 0;
+    const dataColumns = (): FieldSchema[] =>
+      (api.current?.getAllDisplayedColumns() ?? []).map((c) => table.fields.find((f) => f.id === c.getColId())).filter((f): f is FieldSchema => !!f);
+    const block = (): { rows: RecordOut[]; fields: FieldSchema[] } | null => {
+      const a = api.current;
+      if (!a) return null;
+      const selected = a.getSelectedRows();
+      if (selected.length > 1) return { rows: selected, fields: dataColumns() };
+      const focus = a.getFocusedCell();
+      const row = focus ? a.getDisplayedRowAtIndex(focus.rowIndex)?.data : undefined;
+      const field = focus ? table.fields.find((f) => f.id === focus.column.getColId()) : undefined;
+      return row && field ? { rows: [row], fields: [field] } : null;
+    };
+    const onCopy = (e: ClipboardEvent, cut: boolean): void => {
+      if (busyEditing(e.target)) return;
+      const b = block();
+      if (!b) return;
+      e.preventDefault();
+      e.clipboardData?.setData('text/plain', formatTsv(b.rows.map((r) => b.fields.map((f) => displayText(f, r.fields[f.id] as CellValue | undefined)))));
+      if (!cut) return;
+      const editable = b.fields.filter((f) => !getFieldType(f.type).computed);
+      engine['records.update']({ base, table: table.id, updates: b.rows.map((r) => ({ id: r.id, fields: Object.fromEntries(editable.map((f) => [f.id, null])) })) }).catch(
+        (err: Error) => setStatus(err.message),
+      );
+    };
+    const onPaste = (e: ClipboardEvent): void => {
+      if (busyEditing(e.target)) return;
+      const a = api.current;
+      const focus = a?.getFocusedCell();
+      const text = e.clipboardData?.getData('text/plain') ?? '';
+      if (!a || !focus || !text) return;
+      e.preventDefault();
+      const rows = parseTsv(text);
+      const cols = dataColumns();
+      const start = cols.findIndex((f) => f.id === focus.column.getColId());
+      if (start < 0) return;
+      const updates: Array<{ id: string; fields: Record<string, unknown> }> = [];
+      const creates: Array<Record<string, unknown>> = [];
+      const problems: string[] = [];
+      let cells = 0;
+      rows.forEach((cellsText, i) => {
+        const index = focus.rowIndex + i;
+        const values: Record<string, unknown> = {};
+        cellsText.forEach((t, j) => {
+          const field = cols[start + j];
+          if (!field) {
+            problems.push(`row ${index + 1}: “${t}” is past the last column`);
+            return;
+          }
+          const def = getFieldType(field.type);
+          if (def.computed) {
+            problems.push(`row ${index + 1}, ${field.name}: computed fields cannot be pasted into`);
+            return;
+          }
+          const parsed = def.parse(t, field.options);
+          if (!parsed.ok) {
+            problems.push(`row ${index + 1}, ${field.name}: “${t}” ${parsed.message}`);
+            return;
+          }
+          values[field.id] = parsed.value;
+          cells++;
+        });
+        const existing = index < (count ?? 0) ? a.getDisplayedRowAtIndex(index)?.data : undefined;
+        if (existing) updates.push({ id: existing.id, fields: values });
+        else if (index >= (count ?? 0)) creates.push(values);
+        else problems.push(`row ${index + 1} is not loaded; scroll to it and paste again`);
+      });
+      void (async () => {
+        try {
+          if (updates.length) await engine['records.update']({ base, table: table.id, updates });
+          if (creates.length) await engine['records.create']({ base, table: table.id, records: creates });
+          setNotice(`Pasted ${cells} ${cells === 1 ? 'cell' : 'cells'}${creates.length ? `, adding ${creates.length} ${creates.length === 1 ? 'record' : 'records'}` : ''}.`);
+          setStatus(problems.length ? `${problems.length} ${problems.length === 1 ? 'cell' : 'cells'} could not be pasted: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}` : null);
+        } catch (err) {
+          setStatus((err as Error).message);
+        }
+      })();
+    };
+    const copy = (e: ClipboardEvent): void => onCopy(e, false);
+    const cut = (e: ClipboardEvent): void => onCopy(e, true);
+    el.addEventListener('copy', copy);
+    el.addEventListener('cut', cut);
+    el.addEventListener('paste', onPaste);
+    return () => {
+      el.removeEventListener('copy', copy);
+      el.removeEventListener('cut', cut);
+      el.removeEventListener('paste', onPaste);
+    };
+  }, [engine, base, table, count]);
+
   const addRecord = async (): Promise<void> => {
     try {
       await engine['records.create']({ base, table: table.id, records: [{}] });
@@ -212,13 +311,13 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           {status}
         </p>
       )}
-      {notice && !status && (
+      {notice && (
         <p className="notice grid-notice" role="status">
           {notice}
         </p>
       )}
       <div className="grid-and-panel">
-      <div className="grid">
+      <div className="grid" ref={gridEl}>
         <AgGridReact<RecordOut>
           theme={theme}
           rowModelType="infinite"

@@ -183,6 +183,40 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('pastes a TSV block from a spreadsheet, converting types, adding records and reporting what did not fit; copies as TSV', async () => {
+    const call = async (method: string, input: unknown): Promise<unknown> => {
+      const r = await mode.engine.call(method, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    await call('table.create', { base, name: 'Paste', fields: [{ name: 'Item', type: 'singleLineText' }, { name: 'Count', type: 'number' }, { name: 'Ok', type: 'checkbox' }] });
+    await call('records.create', { base, table: 'Paste', records: [{ Item: 'placeholder' }] });
+    await page.getByRole('button', { name: 'Paste', exact: true }).click();
+    await page.getByRole('heading', { name: 'Paste' }).waitFor();
+    await page.getByText('1 record', { exact: true }).waitFor();
+    await page.locator('.ag-row[row-index="0"] .ag-cell', { hasText: 'placeholder' }).click();
+
+    // A clipboard event on the focused cell, as the browser fires it for Ctrl+V / Ctrl+C.
+    const clipboard = (type: 'paste' | 'copy', text = ''): Promise<string> =>
+      page.evaluate(`(() => {
+        const dt = new DataTransfer();
+        if (${JSON.stringify(type)} === 'paste') dt.setData('text/plain', ${JSON.stringify(text)});
+        document.activeElement.dispatchEvent(new ClipboardEvent(${JSON.stringify(type)}, { clipboardData: dt, bubbles: true, cancelable: true }));
+        return dt.getData('text/plain');
+      })()`);
+    await clipboard('paste', 'Bolt\t4\tyes\r\nNut\tabc\tno\r\n"Washer, 8 mm"\t7\t\r\n');
+    await page.getByText('Pasted 8 cells, adding 2 records.').waitFor();
+    await page.getByRole('alert').filter({ hasText: /1 cell could not be pasted: row 2, Count: “abc”/ }).waitFor();
+    await page.getByText('3 records', { exact: true }).waitFor();
+    const rows = ((await call('records.query', { base, table: 'Paste', keys: 'name', sorts: [{ field: 'Item', direction: 'asc' }] })) as { records: Array<{ fields: Record<string, unknown> }> }).records;
+    expect(rows.map((r) => r.fields)).toEqual([{ Item: 'Bolt', Count: 4, Ok: true }, { Item: 'Nut' }, { Item: 'Washer, 8 mm', Count: 7 }]);
+
+    // Copy the focused cell back out as TSV.
+    await page.locator('.ag-row .ag-cell', { hasText: 'Bolt' }).click();
+    expect(await clipboard('copy')).toBe('Bolt');
+  });
+
   it('reopens a base from the recent list', async () => {
     await page.getByRole('button', { name: '← Bases' }).click();
     const recent = page.getByRole('region', { name: 'Recent bases' });
