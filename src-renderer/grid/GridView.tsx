@@ -10,11 +10,13 @@ import {
   type CellValueChangedEvent, type ColDef, type GridApi, type IDatasource,
 } from 'ag-grid-community';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
-import type { RecordOut, TableSchema } from '../../src-shared/api/engine.dto';
+import type { RecordOut, TableSchema, ViewSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import { FIELD_TYPES, type CellValue, type FieldSchema, type FieldType } from '../../src-shared/schema/schema.types';
 import { RecordPanel } from './RecordPanel';
 import { columnFor, displayText } from './cells';
+import { ViewBar } from './ViewBar';
+import { FilterBuilder } from './FilterBuilder';
 import { formatTsv, parseTsv } from '../../src-shared/text/tsv';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
@@ -38,6 +40,16 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const [search, setSearch] = useState('');
   const [showAddField, setShowAddField] = useState(false);
   const [openRecord, setOpenRecord] = useState<string | null>(null);
+  const [viewId, setViewId] = useState<string | null>(table.views[0]?.id ?? null);
+  const [popover, setPopover] = useState<'filter' | 'hide' | null>(null);
+  const view = table.views.find((v) => v.id === viewId) ?? table.views[0]!;
+
+  const updateView = useCallback(
+    async (patch: Partial<Pick<ViewSchema, 'filter' | 'sorts' | 'hidden' | 'fieldOrder' | 'widths'>>) => {
+      await engine['view.update']({ base, table: table.id, view: view.id, ...patch });
+    },
+    [engine, base, table.id, view.id],
+  );
 
   // Search as you type, a moment after the last key.
   useEffect(() => {
@@ -75,8 +87,9 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
             p.value
           ),
       },
-      ...table.fields.map((f): ColDef<RecordOut> => {
+      ...orderedFields(table, view).map((f): ColDef<RecordOut> => {
         const def = getFieldType(f.type);
+        const sortAt = view.sorts.findIndex((x) => x.field === f.id);
         return {
           colId: f.id,
           headerName: f.name,
@@ -84,11 +97,15 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           editable: !def.computed,
           sortable: true,
           cellDataType: false,
+          hide: view.hidden.includes(f.id),
+          sort: sortAt >= 0 ? view.sorts[sortAt]!.direction : null,
+          sortIndex: sortAt >= 0 ? sortAt : null,
+          ...(view.widths[f.id] ? { width: view.widths[f.id] } : {}),
           ...columnFor(f, toggle),
         };
       }),
     ],
-    [table, toggle],
+    [table, view, toggle],
   );
 
   const datasource = useMemo<IDatasource>(
@@ -99,6 +116,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         engine['records.query']({
           base,
           table: table.id,
+          view: view.id,
           offset: params.startRow,
           limit: params.endRow - params.startRow,
           keys: 'id',
@@ -116,7 +134,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         );
       },
     }),
-    [engine, base, table.id, search],
+    [engine, base, table.id, view.id, search],
   );
 
   useEffect(
@@ -274,6 +292,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
 
   return (
     <div className="grid-view">
+      <ViewBar engine={engine} base={base} table={table} view={view} onSelect={setViewId} onError={setStatus} />
       <div className="toolbar">
         <h2>{table.name}</h2>
         <span className="count" aria-live="polite">
@@ -287,9 +306,52 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           value={searchText}
           onChange={(e) => setSearchText(e.target.value)}
         />
+        <button
+          type="button"
+          className={view.filter ? 'active' : ''}
+          aria-expanded={popover === 'filter'}
+          onClick={() => setPopover(popover === 'filter' ? null : 'filter')}
+        >
+          {view.filter ? `Filtered (${('and' in view.filter ? view.filter.and : view.filter.or).length})` : 'Filter'}
+        </button>
+        <button
+          type="button"
+          className={view.hidden.length ? 'active' : ''}
+          aria-expanded={popover === 'hide'}
+          onClick={() => setPopover(popover === 'hide' ? null : 'hide')}
+        >
+          {view.hidden.length ? `${view.hidden.length} hidden` : 'Hide fields'}
+        </button>
         <button type="button" onClick={() => setShowAddField((v) => !v)} aria-expanded={showAddField}>
           + Field
         </button>
+        {popover === 'filter' && (
+          <FilterBuilder table={table} filter={view.filter} onClose={() => setPopover(null)} onApply={(filter) => updateView({ filter })} />
+        )}
+        {popover === 'hide' && (
+          <div className="popover hide-fields" role="dialog" aria-label="Hide fields" onKeyDown={(e) => e.key === 'Escape' && setPopover(null)}>
+            {table.fields.map((f) => (
+              <label key={f.id}>
+                <input
+                  type="checkbox"
+                  checked={!view.hidden.includes(f.id)}
+                  onChange={(e) =>
+                    void updateView({ hidden: e.target.checked ? view.hidden.filter((h) => h !== f.id) : [...view.hidden, f.id] }).catch((err: Error) => setStatus(err.message))
+                  }
+                />
+                {f.name}
+              </label>
+            ))}
+            <div className="buttons">
+              <button type="button" onClick={() => void updateView({ hidden: [] })}>
+                Show all
+              </button>
+              <button type="button" onClick={() => setPopover(null)}>
+                Done
+              </button>
+            </div>
+          </div>
+        )}
         <button type="button" onClick={() => void deleteSelected()} title="Delete the selected records (Ctrl+Z brings them back)">
           Delete record
         </button>
@@ -334,6 +396,26 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           getRowId={(p) => p.data.id}
           onGridReady={(e) => (api.current = e.api)}
           onCellValueChanged={onEdit}
+          // What people change in the grid's layout is saved in the view.
+          onSortChanged={(e) => {
+            if (e.source !== 'uiColumnSorted') return;
+            const sorts = e.api
+              .getColumnState()
+              .filter((c) => c.sort && c.colId !== '#')
+              .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
+              .map((c) => ({ field: c.colId, direction: c.sort! }));
+            updateView({ sorts }).catch((err: Error) => setStatus(err.message));
+          }}
+          onColumnResized={(e) => {
+            if (!e.finished || e.source !== 'uiColumnResized' || !e.column) return;
+            updateView({ widths: { ...view.widths, [e.column.getColId()]: Math.round(e.column.getActualWidth()) } }).catch((err: Error) => setStatus(err.message));
+          }}
+          onDragStopped={(e) => {
+            const order = e.api.getAllGridColumns().map((c) => c.getColId()).filter((id) => id !== '#');
+            if (JSON.stringify(order) !== JSON.stringify(orderedFields(table, view).map((f) => f.id))) {
+              updateView({ fieldOrder: order }).catch((err: Error) => setStatus(err.message));
+            }
+          }}
           rowSelection={{ mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true }}
           onCellKeyDown={(e) => {
             // Delete or Backspace on a cell (not while editing) clears it.
@@ -397,4 +479,10 @@ function AddFieldForm({ onAdd, onCancel }: { onAdd(name: string, type: FieldType
       )}
     </form>
   );
+}
+
+/** The table's fields in the view's order (fields it does not list follow in table order). */
+function orderedFields(table: TableSchema, view: ViewSchema): FieldSchema[] {
+  const listed = view.fieldOrder.map((id) => table.fields.find((f) => f.id === id)).filter((f): f is FieldSchema => !!f);
+  return [...listed, ...table.fields.filter((f) => !view.fieldOrder.includes(f.id))];
 }

@@ -217,6 +217,61 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     expect(await clipboard('copy')).toBe('Bolt');
   });
 
+  it('keeps views: filter builder, hidden fields and sorts are saved per view; views are created, renamed and deleted', async () => {
+    const call = async (method: string, input: unknown): Promise<unknown> => {
+      const r = await mode.engine.call(method, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    const viewsOf = async (): Promise<Array<{ name: string; filter: unknown; hidden: string[]; sorts: unknown[] }>> =>
+      ((await call('schema.get', { base })) as { tables: Array<{ name: string; views: Array<{ name: string; filter: unknown; hidden: string[]; sorts: unknown[] }> }> }).tables.find((t) => t.name === 'Parts')!.views;
+    await page.getByRole('button', { name: 'Parts', exact: true }).click();
+    await page.getByText('4 records', { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'New view' }).click();
+    await page.getByRole('tab', { name: 'Grid view 2', selected: true }).waitFor();
+    await page.getByRole('tab', { name: 'Grid view 2' }).dblclick();
+    await page.getByLabel('Rename view Grid view 2').fill('Big stock');
+    await page.getByLabel('Rename view Grid view 2').press('Enter');
+    await page.getByRole('tab', { name: 'Big stock', selected: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    const filter = page.getByRole('dialog', { name: 'Filter' });
+    await filter.getByRole('button', { name: '+ Condition' }).click();
+    await filter.getByLabel('Field of condition 1').selectOption({ label: 'Qty' });
+    await filter.getByLabel('Operator of condition 1').selectOption({ label: '>' });
+    await filter.getByLabel('Value of condition 1').fill('5');
+    await filter.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('3 records', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Filtered (1)' }).waitFor();
+
+    await page.getByRole('button', { name: 'Hide fields' }).click();
+    // A controlled checkbox: it changes once the view is saved.
+    await page.getByRole('dialog', { name: 'Hide fields' }).getByLabel('In stock').click();
+    await page.getByRole('button', { name: '1 hidden' }).waitFor();
+    await page.getByRole('dialog', { name: 'Hide fields' }).getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => page.getByRole('columnheader', { name: 'In stock' }).count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('07-view-filtered') });
+
+    const views = await viewsOf();
+    const big = views.find((v) => v.name === 'Big stock')!;
+    expect(big.filter).toEqual({ and: [{ field: expect.stringMatching(/^fld/), op: '>', value: 5 }] });
+    expect(big.hidden).toHaveLength(1);
+
+    // The other view is untouched.
+    await page.getByRole('tab', { name: 'Grid view', exact: true }).click();
+    await page.getByText('4 records', { exact: true }).waitFor();
+    await page.getByRole('columnheader', { name: 'In stock' }).waitFor();
+
+    await page.getByRole('tab', { name: 'Big stock' }).click();
+    await page.getByText('3 records', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Delete view' }).click();
+    await page.getByRole('alertdialog', { name: 'Delete view Big stock?' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(async () => (await viewsOf()).map((v) => v.name)).toEqual(['Grid view']);
+    await page.getByText('4 records', { exact: true }).waitFor();
+  });
+
   it('reopens a base from the recent list', async () => {
     await page.getByRole('button', { name: '← Bases' }).click();
     const recent = page.getByRole('region', { name: 'Recent bases' });
