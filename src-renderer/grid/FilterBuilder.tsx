@@ -31,6 +31,8 @@ const LIST_VALUE = new Set<FilterOp>(['anyOf', 'allOf']);
 interface Props {
   table: TableSchema;
   filter: FilterGroup | null;
+  /** A field to start a new condition on (from a column's menu). */
+  addFor?: string | null;
   onApply(filter: FilterGroup | null): Promise<void>;
   onClose(): void;
 }
@@ -57,10 +59,13 @@ function toRows(filter: FilterGroup | null): { conj: 'and' | 'or'; rows: Row[]; 
   return { conj, rows, nested };
 }
 
-export function FilterBuilder({ table, filter, onApply, onClose }: Props): React.JSX.Element {
+export function FilterBuilder({ table, filter, addFor, onApply, onClose }: Props): React.JSX.Element {
   const initial = toRows(filter);
   const [conj, setConj] = useState<'and' | 'or'>(initial.conj);
-  const [rows, setRows] = useState<Row[]>(initial.rows);
+  const [rows, setRows] = useState<Row[]>(() => {
+    const f = addFor ? table.fields.find((x) => x.id === addFor) : undefined;
+    return f ? [...initial.rows, { field: f.id, op: getFieldType(f.type).filterOps[0]!, value: '' }] : initial.rows;
+  });
   const [error, setError] = useState<string | null>(null);
   const fieldOf = (id: string): TableSchema['fields'][number] | undefined => table.fields.find((f) => f.id === id);
 

@@ -17,6 +17,8 @@ import { RecordPanel } from './RecordPanel';
 import { columnFor, displayText } from './cells';
 import { ViewBar } from './ViewBar';
 import { FilterBuilder } from './FilterBuilder';
+import { FieldDialog } from './FieldDialog';
+import { FieldMenu } from './FieldMenu';
 import { formatTsv, parseTsv } from '../../src-shared/text/tsv';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
@@ -38,7 +40,12 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const [notice, setNotice] = useState<string | null>(null);
   const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
-  const [showAddField, setShowAddField] = useState(false);
+  // The add-field form: closed (false), at the end (true), or before a field.
+  const [showAddField, setShowAddField] = useState<boolean | { before: string | null }>(false);
+  const [menu, setMenu] = useState<{ fieldId: string; x: number; y: number } | null>(null);
+  const [editingField, setEditingField] = useState<FieldSchema | null>(null);
+  const [deletingField, setDeletingField] = useState<FieldSchema | null>(null);
+  const [filterField, setFilterField] = useState<string | null>(null);
   const [openRecord, setOpenRecord] = useState<string | null>(null);
   const [viewId, setViewId] = useState<string | null>(table.views[0]?.id ?? null);
   const [popover, setPopover] = useState<'filter' | 'hide' | null>(null);
@@ -322,11 +329,20 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         >
           {view.hidden.length ? `${view.hidden.length} hidden` : 'Hide fields'}
         </button>
-        <button type="button" onClick={() => setShowAddField((v) => !v)} aria-expanded={showAddField}>
+        <button type="button" onClick={() => setShowAddField((v) => (v === false ? true : false))} aria-expanded={showAddField !== false}>
           + Field
         </button>
         {popover === 'filter' && (
-          <FilterBuilder table={table} filter={view.filter} onClose={() => setPopover(null)} onApply={(filter) => updateView({ filter })} />
+          <FilterBuilder
+            table={table}
+            filter={view.filter}
+            addFor={filterField}
+            onClose={() => {
+              setPopover(null);
+              setFilterField(null);
+            }}
+            onApply={(filter) => updateView({ filter })}
+          />
         )}
         {popover === 'hide' && (
           <div className="popover hide-fields" role="dialog" aria-label="Hide fields" onKeyDown={(e) => e.key === 'Escape' && setPopover(null)}>
@@ -359,14 +375,96 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           + Add record
         </button>
       </div>
-      {showAddField && (
+      {showAddField !== false && (
         <AddFieldForm
           onCancel={() => setShowAddField(false)}
           onAdd={async (name, type) => {
-            await engine['field.create']({ base, table: table.id, name, type });
+            const before = typeof showAddField === 'object' ? showAddField.before : undefined;
+            const created = await engine['field.create']({ base, table: table.id, name, type, ...(before !== undefined ? { before } : {}) });
+            // In this view, the new field takes the place it was inserted at.
+            if (before !== undefined && view.fieldOrder.length > 0) {
+              const order = orderedFields(table, view).map((f) => f.id);
+              const at = before === null ? order.length : order.indexOf(before);
+              order.splice(at < 0 ? order.length : at, 0, created.id);
+              await updateView({ fieldOrder: order });
+            }
             setShowAddField(false);
           }}
         />
+      )}
+      {menu && (
+        <FieldMenu
+          x={menu.x}
+          y={menu.y}
+          fieldName={table.fields.find((f) => f.id === menu.fieldId)?.name ?? ''}
+          onClose={() => setMenu(null)}
+          onAction={(action) => {
+            const field = table.fields.find((f) => f.id === menu.fieldId);
+            setMenu(null);
+            if (!field) return;
+            const order = orderedFields(table, view).map((f) => f.id);
+            const fail = (e: Error): void => setStatus(e.message);
+            switch (action) {
+              case 'edit':
+                return setEditingField(field);
+              case 'insertLeft':
+                return setShowAddField({ before: field.id });
+              case 'insertRight':
+                return setShowAddField({ before: order[order.indexOf(field.id) + 1] ?? null });
+              case 'hide':
+                return void updateView({ hidden: [...view.hidden, field.id] }).catch(fail);
+              case 'sortAsc':
+              case 'sortDesc':
+                return void updateView({ sorts: [{ field: field.id, direction: action === 'sortAsc' ? 'asc' : 'desc' }] }).catch(fail);
+              case 'filter':
+                setFilterField(field.id);
+                return setPopover('filter');
+              case 'delete':
+                return setDeletingField(field);
+            }
+          }}
+        />
+      )}
+      {editingField && (
+        <FieldDialog
+          engine={engine}
+          base={base}
+          tableId={table.id}
+          field={editingField}
+          onDone={(message) => {
+            setEditingField(null);
+            if (message) setNotice(message);
+          }}
+        />
+      )}
+      {deletingField && (
+        <div className="dialog-backdrop" role="presentation" onKeyDown={(e) => e.key === 'Escape' && setDeletingField(null)}>
+          <div className="dialog field-dialog" role="alertdialog" aria-label={`Delete field ${deletingField.name}?`}>
+            <p>
+              Delete the field <b>{deletingField.name}</b> and its values in every record? Ctrl+Z brings it back.
+            </p>
+            <div className="buttons end">
+              <button type="button" onClick={() => setDeletingField(null)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="primary"
+                autoFocus
+                onClick={() => {
+                  const f = deletingField;
+                  setDeletingField(null);
+                  engine['field.delete']({ base, table: table.id, field: f.id }).then(
+                    () => setNotice(`Deleted field '${f.name}'. Ctrl+Z brings it back.`),
+                    (e: Error) => setStatus(e.message),
+                  );
+                }}
+              >
+                Delete field
+              </button>
+            </div>
+          </div>
+        </div>
       )}
       {status && (
         <p className="error" role="alert">
@@ -396,6 +494,14 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           getRowId={(p) => p.data.id}
           onGridReady={(e) => (api.current = e.api)}
           onCellValueChanged={onEdit}
+          preventDefaultOnContextMenu
+          onColumnHeaderContextMenu={(e) => {
+            const id = 'getColId' in e.column ? e.column.getColId() : null;
+            if (!id || id === '#') return;
+            // The menu opens under the header it belongs to.
+            const rect = gridEl.current?.querySelector(`.ag-header-cell[col-id="${CSS.escape(id)}"]`)?.getBoundingClientRect();
+            setMenu({ fieldId: id, x: rect?.left ?? 0, y: rect?.bottom ?? 0 });
+          }}
           // What people change in the grid's layout is saved in the view.
           onSortChanged={(e) => {
             if (e.source !== 'uiColumnSorted') return;

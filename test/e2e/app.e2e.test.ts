@@ -272,6 +272,46 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.getByText('4 records', { exact: true }).waitFor();
   });
 
+  it('edits fields from the column menu: retype with a conversion preview, insert, delete and undo', async () => {
+    const call = async (method: string, input: unknown): Promise<unknown> => {
+      const r = await mode.engine.call(method, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    const fields = async (): Promise<Array<[string, string]>> =>
+      ((await call('schema.get', { base })) as { tables: Array<{ name: string; fields: Array<{ name: string; type: string }> }> }).tables
+        .find((t) => t.name === 'Paste')!
+        .fields.map((f) => [f.name, f.type]);
+    await page.getByRole('button', { name: 'Paste', exact: true }).click();
+    await page.getByText('3 records', { exact: true }).waitFor();
+
+    await page.getByRole('columnheader', { name: 'Count' }).click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Field Count' }).getByRole('menuitem', { name: 'Edit field…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit field' });
+    await dialog.getByLabel('Type').selectOption('singleLineText');
+    await dialog.getByRole('status').filter({ hasText: '2 cells convert.' }).waitFor();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Converted 2 cells.').waitFor();
+    expect((await fields()).find(([n]) => n === 'Count')).toEqual(['Count', 'singleLineText']);
+
+    await page.getByRole('columnheader', { name: 'Item' }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Insert field right' }).click();
+    await page.getByLabel('Field name').fill('Note');
+    await page.getByRole('button', { name: 'Add field' }).click();
+    await page.getByRole('columnheader', { name: 'Note' }).waitFor();
+    expect((await fields()).map(([n]) => n)).toEqual(['Item', 'Note', 'Count', 'Ok']);
+
+    await page.getByRole('columnheader', { name: 'Note' }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Delete field…' }).click();
+    await page.getByRole('alertdialog', { name: 'Delete field Note?' }).getByRole('button', { name: 'Delete field' }).click();
+    await page.getByText("Deleted field 'Note'. Ctrl+Z brings it back.").waitFor();
+    await expect.poll(async () => (await fields()).map(([n]) => n)).toEqual(['Item', 'Count', 'Ok']);
+    await page.locator('.toolbar h2').click();
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await fields()).map(([n]) => n)).toEqual(['Item', 'Note', 'Count', 'Ok']);
+  });
+
   it('reopens a base from the recent list', async () => {
     await page.getByRole('button', { name: '← Bases' }).click();
     const recent = page.getByRole('region', { name: 'Recent bases' });
