@@ -76,7 +76,8 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
       {
         headerName: '',
         colId: '#',
-        width: 64,
+        // Room for 7-digit row numbers and the expand button.
+        width: 96,
         pinned: 'left',
         sortable: false,
         editable: false,
