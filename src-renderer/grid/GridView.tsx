@@ -14,7 +14,7 @@ import type { RecordOut, TableSchema, ViewSchema } from '../../src-shared/api/en
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import { FIELD_TYPES, type CellValue, type FieldSchema, type FieldType } from '../../src-shared/schema/schema.types';
 import { RecordPanel } from './RecordPanel';
-import { columnFor, displayText } from './cells';
+import { columnFor, displayText, searchPattern } from './cells';
 import { ViewBar } from './ViewBar';
 import { FilterBuilder } from './FilterBuilder';
 import { FieldDialog } from './FieldDialog';
@@ -64,6 +64,8 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
     return () => clearTimeout(t);
   }, [searchText]);
 
+  const pattern = useMemo(() => searchPattern(search), [search]);
+
   const toggle = useCallback(
     (id: string, fieldId: string, value: boolean) => {
       engine['records.update']({ base, table: table.id, updates: [{ id, fields: { [fieldId]: value || null } }] }).catch((e: Error) => setStatus(e.message));
@@ -109,11 +111,11 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           sort: sortAt >= 0 ? view.sorts[sortAt]!.direction : null,
           sortIndex: sortAt >= 0 ? sortAt : null,
           ...(view.widths[f.id] ? { width: view.widths[f.id] } : {}),
-          ...columnFor(f, toggle),
+          ...columnFor(f, toggle, pattern),
         };
       }),
     ],
-    [table, view, toggle],
+    [table, view, toggle, pattern],
   );
 
   const datasource = useMemo<IDatasource>(

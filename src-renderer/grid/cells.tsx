@@ -41,9 +41,40 @@ export function displayText(field: FieldSchema, value: CellValue | null | undefi
   }
 }
 
-/** Column settings for a field: renderer, editor, alignment. `toggle` flips a checkbox cell. */
-export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: string, value: boolean) => void): Partial<Col> {
+/** A regex for the starts of words matching the search's words (as the search matches them), or null. */
+export function searchPattern(search: string): RegExp | null {
+  const words = search
+    .split(/\s+/)
+    .flatMap((w) => w.match(/[\p{L}\p{N}]+/gu) ?? [])
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return words.length ? new RegExp(`(?<![\\p{L}\\p{N}])(${words.join('|')})`, 'giu') : null;
+}
+
+/** Text with the search's matches marked. */
+export function Highlighted({ text, pattern }: { text: string; pattern: RegExp | null }): React.JSX.Element {
+  if (!pattern || !text) return <>{text}</>;
+  const parts: React.ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    const at = m.index;
+    if (at > last) parts.push(text.slice(last, at));
+    parts.push(<mark key={at}>{m[0]}</mark>);
+    last = at + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return <>{parts}</>;
+}
+
+/**
+ * Column settings for a field: renderer, editor, alignment. `toggle` flips a checkbox cell;
+ * `pattern` marks search matches in text cells.
+ */
+export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: string, value: boolean) => void, pattern: RegExp | null = null): Partial<Col> {
   const valueFormatter = (p: { value: unknown }): string => displayText(field, p.value as CellValue | null);
+  const marked = pattern
+    ? { cellRenderer: (p: ICellRendererParams<RecordOut>) => <Highlighted text={displayText(field, p.value as CellValue | null)} pattern={pattern} /> }
+    : {};
   switch (field.type) {
     case 'checkbox':
       return {
@@ -105,7 +136,7 @@ export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: stri
         cellRenderer: (p: ICellRendererParams<RecordOut>) =>
           typeof p.value === 'string' && /^https?:\/\//i.test(p.value) ? (
             <a href={p.value} target="_blank" rel="noopener noreferrer">
-              {p.value}
+              <Highlighted text={p.value} pattern={pattern} />
             </a>
           ) : (
             (p.value as string | undefined) ?? null
@@ -114,7 +145,11 @@ export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: stri
     case 'email':
       return {
         cellRenderer: (p: ICellRendererParams<RecordOut>) =>
-          typeof p.value === 'string' ? <a href={`mailto:${p.value}`}>{p.value}</a> : null,
+          typeof p.value === 'string' ? (
+            <a href={`mailto:${p.value}`}>
+              <Highlighted text={p.value} pattern={pattern} />
+            </a>
+          ) : null,
       };
     case 'attachment':
       return {
@@ -134,12 +169,12 @@ export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: stri
     case 'currency':
     case 'percent':
     case 'duration':
-      return { valueFormatter, cellEditor: field.type === 'number' ? 'agNumberCellEditor' : 'agTextCellEditor', type: 'rightAligned' };
+      return { valueFormatter, ...marked, cellEditor: field.type === 'number' ? 'agNumberCellEditor' : 'agTextCellEditor', type: 'rightAligned' };
     case 'date':
-      return { valueFormatter, cellEditor: 'agDateStringCellEditor' };
+      return { valueFormatter, ...marked, cellEditor: 'agDateStringCellEditor' };
     case 'longText':
-      return { valueFormatter, cellEditor: 'agLargeTextCellEditor', cellEditorPopup: true };
+      return { valueFormatter, ...marked, cellEditor: 'agLargeTextCellEditor', cellEditorPopup: true };
     default:
-      return { valueFormatter, ...(field.type === 'autonumber' ? { type: 'rightAligned' } : {}) };
+      return { valueFormatter, ...marked, ...(field.type === 'autonumber' ? { type: 'rightAligned' } : {}) };
   }
 }

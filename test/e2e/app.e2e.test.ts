@@ -103,6 +103,8 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.getByText('3 records found', { exact: true }).waitFor();
     await page.getByLabel('Search records').fill('washer');
     await page.getByText('1 record found', { exact: true }).waitFor();
+    // The match is marked in its cell.
+    await expect.poll(() => page.locator('.ag-row mark').allInnerTexts()).toEqual(['Washer']);
     await page.getByLabel('Search records').fill('');
     await page.getByText('4 records', { exact: true }).waitFor();
 
