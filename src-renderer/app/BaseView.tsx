@@ -72,6 +72,22 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
     }
   };
 
+  const moveTable = async (id: string, by: -1 | 1): Promise<void> => {
+    const ids = schema.tables.map((t) => t.id);
+    const at = ids.indexOf(id);
+    const to = at + by;
+    if (at < 0 || to < 0 || to >= ids.length) return;
+    // `before` is the table it ends up in front of (null: last).
+    const rest = ids.filter((x) => x !== id);
+    const before = rest[to] ?? null;
+    try {
+      await engine['table.move']({ base: base.base, table: id, before });
+      await reload();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
   const deleteTable = async (id: string): Promise<void> => {
     setConfirmDelete(null);
     const name = schema.tables.find((t) => t.id === id)?.name ?? '';
@@ -131,10 +147,16 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
                     type="button"
                     className={t.id === tableId ? 'table-item selected' : 'table-item'}
                     aria-current={t.id === tableId}
-                    title="Double-click or F2 to rename"
+                    title="Double-click or F2 to rename; Alt+↑/↓ to move"
                     onClick={() => setTableId(t.id)}
                     onDoubleClick={() => setRenaming({ id: t.id, name: t.name })}
-                    onKeyDown={(e) => e.key === 'F2' && setRenaming({ id: t.id, name: t.name })}
+                    onKeyDown={(e) => {
+                      if (e.key === 'F2') setRenaming({ id: t.id, name: t.name });
+                      if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+                        e.preventDefault();
+                        void moveTable(t.id, e.key === 'ArrowUp' ? -1 : 1);
+                      }
+                    }}
                   >
                     {t.name}
                   </button>

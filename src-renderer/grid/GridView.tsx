@@ -48,7 +48,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const [filterField, setFilterField] = useState<string | null>(null);
   const [openRecord, setOpenRecord] = useState<string | null>(null);
   const [viewId, setViewId] = useState<string | null>(table.views[0]?.id ?? null);
-  const [popover, setPopover] = useState<'filter' | 'hide' | null>(null);
+  const [popover, setPopover] = useState<'filter' | 'hide' | 'export' | null>(null);
   const view = table.views.find((v) => v.id === viewId) ?? table.views[0]!;
 
   const updateView = useCallback(
@@ -332,6 +332,10 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         >
           {view.hidden.length ? `${view.hidden.length} hidden` : 'Hide fields'}
         </button>
+        <button type="button" aria-expanded={popover === 'export'} onClick={() => setPopover(popover === 'export' ? null : 'export')}>
+          Export CSV…
+        </button>
+        {popover === 'export' && <ExportForm engine={engine} base={base} table={table} view={view} onDone={(message) => { setPopover(null); if (message) setNotice(message); }} />}
         <button type="button" onClick={() => setShowAddField((v) => (v === false ? true : false))} aria-expanded={showAddField !== false}>
           + Field
         </button>
@@ -529,6 +533,21 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           onCellKeyDown={(e) => {
             // Delete or Backspace on a cell (not while editing) clears it.
             const key = (e.event as KeyboardEvent | undefined)?.key;
+            const ke = e.event as KeyboardEvent | undefined;
+            // Ctrl/Cmd+D fills down: the selected rows (or the focused cell) take the value of the
+            // first selected row (or of the cell above) in the focused column.
+            if (ke && (ke.ctrlKey || ke.metaKey) && key?.toLowerCase() === 'd' && 'column' in e && e.data) {
+              ke.preventDefault();
+              const fieldId = e.column.getColId();
+              if (!e.column.isCellEditable(e.node)) return;
+              const selected = e.api.getSelectedNodes().filter((n) => n.data).sort((a, b) => (a.rowIndex ?? 0) - (b.rowIndex ?? 0));
+              const source = selected.length > 1 ? selected[0]!.data : e.node.rowIndex ? e.api.getDisplayedRowAtIndex(e.node.rowIndex - 1)?.data : undefined;
+              const targets = selected.length > 1 ? selected.slice(1).map((n) => n.data!) : [e.data];
+              if (!source) return;
+              const value = source.fields[fieldId] ?? null;
+              engine['records.update']({ base, table: table.id, updates: targets.map((t) => ({ id: t.id, fields: { [fieldId]: value } })) }).catch((err: Error) => setStatus(err.message));
+              return;
+            }
             // Shift+Space opens the row in the record panel.
             if (key === ' ' && (e.event as KeyboardEvent).shiftKey && e.data) {
               setOpenRecord(e.data.id);
@@ -549,6 +568,42 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   );
 }
 
+
+function ExportForm({ engine, base, table, view, onDone }: { engine: EngineClient; base: string; table: TableSchema; view: ViewSchema; onDone(message: string | null): void }): React.JSX.Element {
+  const [path, setPath] = useState(`${table.name}.csv`);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="popover export-form"
+      role="dialog"
+      aria-label="Export CSV"
+      onKeyDown={(e) => e.key === 'Escape' && onDone(null)}
+      onSubmit={(e) => {
+        e.preventDefault();
+        engine['csv.export']({ base, table: table.id, view: view.id, path: path.trim() }).then(
+          (r) => onDone(`Exported ${r.rows.toLocaleString()} ${r.rows === 1 ? 'record' : 'records'} of '${view.name}' to ${path.trim()}.`),
+          (err: Error) => setError(err.message),
+        );
+      }}
+    >
+      <p className="muted">The records, fields and order of the view '{view.name}'.</p>
+      <input aria-label="Export to file" value={path} onChange={(e) => setPath(e.target.value)} autoFocus spellCheck={false} />
+      <div className="buttons">
+        <button type="button" onClick={() => onDone(null)}>
+          Cancel
+        </button>
+        <button type="submit" className="primary">
+          Export
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
 
 function AddFieldForm({ onAdd, onCancel }: { onAdd(name: string, type: FieldType): Promise<void>; onCancel(): void }): React.JSX.Element {
   const [name, setName] = useState('');

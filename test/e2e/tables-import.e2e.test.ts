@@ -135,4 +135,34 @@ describe.runIf(haveBrowser)('tables and CSV import in the browser', () => {
     await page.getByRole('heading', { name: 'Parts list' }).waitFor();
     await page.getByText('6,000 records', { exact: true }).waitFor();
   });
+
+  it('exports the view as CSV, moves tables with Alt+arrows, and fills down with Ctrl+D', async () => {
+    await page.getByRole('button', { name: 'Parts list', exact: true }).click();
+    await page.getByText('6,000 records', { exact: true }).waitFor();
+    const out = tmp.file('export.csv');
+    await page.getByRole('button', { name: 'Export CSV…' }).click();
+    await page.getByLabel('Export to file').fill(out);
+    await page.getByRole('dialog', { name: 'Export CSV' }).getByRole('button', { name: 'Export' }).click();
+    await page.getByText(`Exported 6,000 records of 'Grid view' to ${out}.`).waitFor();
+    const lines = fs.readFileSync(out, 'utf8').trim().split(/\r?\n/);
+    expect(lines).toHaveLength(6001);
+    expect(lines[0]).toBe('Part,Qty,Code');
+
+    const order = async (): Promise<string[]> => (await call<{ tables: Array<{ name: string }> }>('schema.get', { base })).tables.map((t) => t.name);
+    expect(await order()).toEqual(['Parts list', 'Hundred k']);
+    await page.getByRole('button', { name: 'Hundred k', exact: true }).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect.poll(order).toEqual(['Hundred k', 'Parts list']);
+
+    await page.getByRole('button', { name: 'Parts list', exact: true }).click();
+    await page.getByText('6,000 records', { exact: true }).waitFor();
+    const schema = await call<{ tables: Array<{ name: string; fields: Array<{ id: string; name: string }> }> }>('schema.get', { base });
+    const qty = schema.tables.find((t) => t.name === 'Parts list')!.fields.find((f) => f.name === 'Qty')!.id;
+    const qtyAt = async (i: number): Promise<string> => (await page.locator(`.ag-row[row-index="${i}"] [col-id="${qty}"]`).innerText()).trim();
+    const above = await qtyAt(0);
+    expect(await qtyAt(1)).not.toBe(above);
+    await page.locator(`.ag-row[row-index="1"] [col-id="${qty}"]`).click();
+    await page.keyboard.press('Control+d');
+    await expect.poll(() => qtyAt(1)).toBe(above);
+  });
 });
