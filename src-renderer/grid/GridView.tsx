@@ -19,6 +19,7 @@ import { ViewBar } from './ViewBar';
 import { FilterBuilder } from './FilterBuilder';
 import { FieldDialog } from './FieldDialog';
 import { FieldMenu } from './FieldMenu';
+import { GroupedView } from './GroupedView';
 import { formatTsv, parseTsv } from '../../src-shared/text/tsv';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
@@ -48,11 +49,12 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const [filterField, setFilterField] = useState<string | null>(null);
   const [openRecord, setOpenRecord] = useState<string | null>(null);
   const [viewId, setViewId] = useState<string | null>(table.views[0]?.id ?? null);
-  const [popover, setPopover] = useState<'filter' | 'hide' | 'export' | null>(null);
+  const [popover, setPopover] = useState<'filter' | 'hide' | 'export' | 'group' | null>(null);
+  const [version, setVersion] = useState(0);
   const view = table.views.find((v) => v.id === viewId) ?? table.views[0]!;
 
   const updateView = useCallback(
-    async (patch: Partial<Pick<ViewSchema, 'filter' | 'sorts' | 'hidden' | 'fieldOrder' | 'widths'>>) => {
+    async (patch: Partial<Pick<ViewSchema, 'filter' | 'sorts' | 'groups' | 'hidden' | 'fieldOrder' | 'widths'>>) => {
       await engine['view.update']({ base, table: table.id, view: view.id, ...patch });
     },
     [engine, base, table.id, view.id],
@@ -152,6 +154,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
       engine.onDidChange((e) => {
         if (e.base === base && e.tables.includes(table.id)) {
           api.current?.refreshInfiniteCache();
+          setVersion((v) => v + 1);
           setNotice(null);
         }
       }),
@@ -332,6 +335,38 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         >
           {view.hidden.length ? `${view.hidden.length} hidden` : 'Hide fields'}
         </button>
+        <button
+          type="button"
+          className={view.groups.length ? 'active' : ''}
+          aria-expanded={popover === 'group'}
+          onClick={() => setPopover(popover === 'group' ? null : 'group')}
+        >
+          {view.groups.length ? `Grouped by ${view.groups.map((g) => table.fields.find((f) => f.id === g.field)?.name ?? '?').join(', ')}` : 'Group'}
+        </button>
+        {popover === 'group' && (
+          <div className="popover group-form" role="dialog" aria-label="Group" onKeyDown={(e) => e.key === 'Escape' && setPopover(null)}>
+            <label>
+              Group by{' '}
+              <select
+                aria-label="Group by field"
+                value={view.groups[0]?.field ?? ''}
+                onChange={(e) => {
+                  const field = e.target.value;
+                  updateView({ groups: field ? [{ field, direction: 'asc' }] : [] }).then(() => setPopover(null), (err: Error) => setStatus(err.message));
+                }}
+              >
+                <option value="">(none)</option>
+                {table.fields
+                  .filter((f) => !['multipleSelect', 'attachment', 'json', 'longText'].includes(f.type))
+                  .map((f) => (
+                    <option key={f.id} value={f.id}>
+                      {f.name}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          </div>
+        )}
         <button type="button" aria-expanded={popover === 'export'} onClick={() => setPopover(popover === 'export' ? null : 'export')}>
           Export CSV…
         </button>
@@ -484,7 +519,10 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         </p>
       )}
       <div className="grid-and-panel">
-      <div className="grid" ref={gridEl}>
+      {view.groups.length > 0 && (
+        <GroupedView engine={engine} base={base} table={table} view={view} search={search} columns={columns} theme={theme} onEdit={onEdit} onError={setStatus} version={version} />
+      )}
+      <div className="grid" ref={gridEl} hidden={view.groups.length > 0}>
         <AgGridReact<RecordOut>
           theme={theme}
           rowModelType="infinite"

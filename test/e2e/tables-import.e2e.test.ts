@@ -165,4 +165,30 @@ describe.runIf(haveBrowser)('tables and CSV import in the browser', () => {
     await page.keyboard.press('Control+d');
     await expect.poll(() => qtyAt(1)).toBe(above);
   });
+
+  it('groups a view by a field: collapsible groups with counts, records under an expanded group', async () => {
+    await page.getByRole('button', { name: 'Hundred k', exact: true }).click();
+    await page.getByText('100,000 records', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Group', exact: true }).click();
+    await page.getByLabel('Group by field').selectOption({ label: 'Status' });
+    await page.getByRole('button', { name: 'Grouped by Status' }).waitFor();
+    const done = page.getByRole('button', { name: /Status\s*Done\s*50,000/ });
+    const open = page.getByRole('button', { name: /Status\s*Open\s*50,000/ });
+    await done.waitFor();
+    await open.waitFor();
+    expect(await done.getAttribute('aria-expanded')).toBe('false');
+    await done.click();
+    expect(await done.getAttribute('aria-expanded')).toBe('true');
+    const grid = page.locator('.group-grid');
+    await grid.locator('.ag-row[row-index="0"] .ag-cell', { hasText: 'P-1' }).first().waitFor();
+    expect(await grid.locator('.ag-row .chip').allInnerTexts()).not.toContain('Open');
+    await page.screenshot({ path: screenshotPath('09-grouped') });
+    await done.click();
+    await expect.poll(() => grid.count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Grouped by Status' }).click();
+    await page.getByLabel('Group by field').selectOption({ label: '(none)' });
+    await page.getByRole('button', { name: 'Group', exact: true }).waitFor();
+    await page.getByText('100,000 records', { exact: true }).waitFor();
+  });
 });
