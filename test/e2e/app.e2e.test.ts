@@ -321,6 +321,12 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.getByRole('heading', { name: 'Parts' }).waitFor();
     await page.getByText('Hex bolt M8').waitFor();
   });
+
+  it('says so clearly when the engine goes away', async () => {
+    await mode.server.close();
+    await page.getByRole('alert').filter({ hasText: 'The connection to the Baseplate engine was lost' }).waitFor();
+    await page.screenshot({ path: screenshotPath('10-engine-lost') });
+  });
 });
 
 async function fieldId(call: (m: string, i: unknown) => Promise<unknown>, base: string, name: string): Promise<string> {
