@@ -1,6 +1,6 @@
 /**
- * Browser mode's server over real sockets on 127.0.0.1: the session token guards every request and
- * socket, other hosts and origins are refused, static files stay inside their folder, and the
+ * Browser mode's server over real sockets on 127.0.0.1: the session token (in the printed address's
+ * fragment, never in a cookie) guards the engine socket, other hosts and origins are refused, static files stay inside their folder, and the
  * engine contract works over the WebSocket (results, errors as data, events to every socket).
  */
 import fs from 'node:fs';
@@ -54,7 +54,6 @@ function get(pathname: string, headers: Record<string, string> = {}): Promise<Re
   });
 }
 
-const cookie = (): Record<string, string> => ({ Cookie: `baseplate_session=${server.token}` });
 
 function connect(opts: { token?: string | null; origin?: string; headers?: Record<string, string> } = {}): Promise<WebSocket> {
   const token = opts.token === undefined ? server.token : opts.token;
@@ -72,46 +71,44 @@ function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
 }
 
 describe('browser mode server', () => {
-  it('prints a loopback URL with a random token, and refuses requests without it', async () => {
-    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?token=[A-Za-z0-9_-]{32}$`));
+  it('prints a loopback URL whose fragment carries a random token; sockets without it are refused', async () => {
+    expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#token=[A-Za-z0-9_-]{32}$`));
     const other = await startWebServer({ engine, staticDir });
     try {
       expect(other.token).not.toBe(server.token);
     } finally {
       await other.close();
     }
-    expect((await get('/')).status).toBe(401);
-    expect((await get('/?token=wrong')).status).toBe(401);
-    expect((await get('/', { Cookie: 'baseplate_session=wrong' })).status).toBe(401);
+    await expect(connect({ token: null })).rejects.toThrow('HTTP 401');
+    await expect(connect({ token: 'wrong' })).rejects.toThrow('HTTP 401');
+    await expect(connect({ token: server.token.slice(0, -1) })).rejects.toThrow('HTTP 401');
   });
 
-  it('trades the token in the address for an HttpOnly cookie, then serves the app with a strict CSP', async () => {
-    const first = await get(`/?token=${server.token}`);
-    expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
-    expect(first.headers['set-cookie']?.[0]).toMatch(/^baseplate_session=[^;]+; HttpOnly; SameSite=Strict; Path=\//);
-    const page = await get('/', cookie());
+  it('serves the app (code only, no data) with a strict CSP and no cookie; files stay inside their folder', async () => {
+    const page = await get('/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Baseplate</title>');
+    expect(page.headers['set-cookie']).toBeUndefined();
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`);
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    const asset = await get('/assets/app.js', cookie());
+    const asset = await get('/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('text/javascript');
     // Client-side routes get the app; missing files and escapes get 404.
-    expect((await get('/some/route', cookie())).body).toContain('<title>');
-    expect((await get('/assets/missing.js', cookie())).status).toBe(404);
-    for (const escape of ['/../secret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt']) {
-      const r = await get(escape, cookie());
+    expect((await get('/some/route')).body).toContain('<title>');
+    expect((await get('/assets/missing.js')).status).toBe(404);
+    for (const escape of ['/../secret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt', '/.//evil.example']) {
+      const r = await get(escape);
       expect(r.body, escape).not.toContain('outside');
+      expect(r.headers.location, escape).toBeUndefined();
     }
   });
 
   it('refuses requests and sockets for other hosts (DNS rebinding) and sockets from other origins', async () => {
-    expect((await get('/', { ...cookie(), Host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get('/', { Host: `evil.example:${server.port}` })).status).toBe(403);
     await expect(connect({ headers: { Host: `evil.example:${server.port}` } })).rejects.toThrow('HTTP 403');
     await expect(connect({ origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
     await expect(connect({ token: null })).rejects.toThrow('HTTP 401');
@@ -180,7 +177,7 @@ describe('browser mode server', () => {
     try {
       const r = await new Promise<Reply>((resolve, reject) => {
         http
-          .get({ host: '127.0.0.1', port: bare.port, path: '/', headers: { Cookie: `baseplate_session=${bare.token}` } }, (res) => {
+          .get({ host: '127.0.0.1', port: bare.port, path: '/' }, (res) => {
             let body = '';
             res.on('data', (c: Buffer) => (body += c.toString()));
             res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));

@@ -2,9 +2,11 @@
  * Browser mode: an HTTP server on 127.0.0.1 that serves the built renderer and carries the engine
  * contract over a WebSocket (`/rpc`, protocol in src-shared/api/engine.wire.ts).
  *
- * Only the person who started it can use it: the URL it prints carries a random session token;
- * opening it sets an HttpOnly, SameSite=Strict cookie, and every request and socket must present
- * the token (cookie, or `?token=` for tools). Requests naming another host (DNS rebinding) and
+ * Only the person who started it can use it: the address it prints carries a random session token
+ * in its fragment (`#token=…`), which browsers never send to any server. The page keeps it for its
+ * tab and presents it when it opens the engine socket (`/rpc?token=…`); no cookie, so no other
+ * server on this machine (cookies are shared by every port of a host) ever sees it. Static files
+ * are the app's own code and hold no data. Requests naming another host (DNS rebinding) and
  * sockets opened by pages of another origin are refused.
  */
 import crypto from 'node:crypto';
@@ -41,7 +43,6 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'baseplate_session';
 const HOST = '127.0.0.1';
 
 const TYPES: Record<string, string> = {
@@ -65,14 +66,6 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
-function cookieToken(header: string | undefined): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
-  }
-  return null;
-}
-
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? crypto.randomBytes(24).toString('base64url');
   const maxSockets = options.maxSockets ?? 32;
@@ -80,8 +73,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const hosts = (): string[] => [`${HOST}:${port}`, `localhost:${port}`];
   const origins = (): string[] => hosts().map((h) => `http://${h}`);
 
-  const authorized = (req: http.IncomingMessage, url: URL): boolean => {
-    const given = cookieToken(req.headers.cookie) ?? url.searchParams.get('token');
+  const authorized = (url: URL): boolean => {
+    const given = url.searchParams.get('token');
     return given !== null && safeEqual(given, token);
   };
   const csp = (): string =>
@@ -115,17 +108,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!hosts().includes(req.headers.host ?? '')) return send(res, 403, 'This server only answers requests for 127.0.0.1 and localhost.\n');
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.\n', undefined, { Allow: 'GET, HEAD' });
-    if (!authorized(req, url)) {
-      return send(res, 401, "Open the address printed by 'baseplate serve' (or 'npm run web'): it carries this session's token.\n");
-    }
-    if (url.searchParams.has('token')) {
-      // Trade the token in the address for a cookie, and drop it from the address bar and history.
-      url.searchParams.delete('token');
-      return send(res, 303, '', undefined, {
-        Location: url.pathname + (url.search || ''),
-        'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-      });
-    }
     serveStatic(url.pathname, res);
   });
 
@@ -179,7 +161,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const origin = req.headers.origin;
     if (origin !== undefined && !origins().includes(origin)) return reject(socket, 403, 'Sockets from other sites are refused.\n');
     if (url.pathname !== '/rpc') return reject(socket, 404, 'Not found.\n');
-    if (!authorized(req, url)) return reject(socket, 401, 'A session token is required.\n');
+    if (!authorized(url)) return reject(socket, 401, 'A session token is required.\n');
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (sockets.size >= maxSockets) {
         ws.close(CLOSE.tryLater, 'too many connections');
@@ -229,7 +211,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   log.info({ port }, 'browser mode listening');
 
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/#token=${token}`,
     origin,
     port,
     token,

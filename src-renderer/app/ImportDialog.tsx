@@ -99,7 +99,15 @@ export function ImportDialog({ engine, base, onImported, onClose }: Props): Reac
             void loadPreview();
           }}
         >
-          <input aria-label="CSV file" placeholder="/path/to/file.csv" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} autoFocus disabled={busy === 'import'} />
+          <input
+            aria-label="CSV file"
+            placeholder="/path/to/file.csv"
+            value={path}
+            onChange={(e) => {
+              // A preview belongs to the file it was made of.
+              setPath(e.target.value);
+              setPreview(null);
+            }} spellCheck={false} autoFocus disabled={busy === 'import'} />
           <button type="submit" disabled={busy !== null}>
             Preview
           </button>

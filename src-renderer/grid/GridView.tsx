@@ -53,6 +53,12 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const [version, setVersion] = useState(0);
   const view = table.views.find((v) => v.id === viewId) ?? table.views[0]!;
 
+  // Popovers belong to the view they were opened on.
+  useEffect(() => {
+    setPopover(null);
+    setFilterField(null);
+  }, [view.id]);
+
   const updateView = useCallback(
     async (patch: Partial<Pick<ViewSchema, 'filter' | 'sorts' | 'groups' | 'hidden' | 'fieldOrder' | 'widths'>>) => {
       await engine['view.update']({ base, table: table.id, view: view.id, ...patch });
@@ -120,8 +126,17 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
     [table, view, toggle, pattern],
   );
 
+  // Answers to an older query (a previous search or view) are dropped: the key of the query the
+  // grid shows is recorded once it is committed.
+  const queryKey = JSON.stringify([table.id, view.id, search]);
+  const shownKey = useRef(queryKey);
+  useEffect(() => {
+    shownKey.current = queryKey;
+  }, [queryKey]);
   const datasource = useMemo<IDatasource>(
-    () => ({
+    () => {
+      const key = JSON.stringify([table.id, view.id, search]);
+      const source: IDatasource = {
       getRows: (params) => {
         // Header clicks sort through the engine (an index serves them), never in the page.
         const sorts = params.sortModel.map((m) => ({ field: m.colId, direction: m.sort }));
@@ -136,16 +151,20 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           ...(search ? { search } : {}),
         }).then(
           (page) => {
+            if (shownKey.current !== key) return;
             setCount(page.total);
             params.successCallback(page.records, page.total);
           },
           (e: Error) => {
+            if (shownKey.current !== key) return;
             setStatus(e.message);
             params.failCallback();
           },
         );
       },
-    }),
+      };
+      return source;
+    },
     [engine, base, table.id, view.id, search],
   );
 
@@ -294,10 +313,11 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
 
   const addRecord = async (): Promise<void> => {
     try {
+      const shown = count ?? 0;
       await engine['records.create']({ base, table: table.id, records: [{}] });
       api.current?.refreshInfiniteCache();
-      const total = (await engine['records.count']({ base, table: table.id })).count;
-      api.current?.ensureIndexVisible(total - 1, 'bottom');
+      // The new record comes last in this view (unless its filter leaves it out).
+      api.current?.ensureIndexVisible(shown, 'bottom');
     } catch (e) {
       setStatus((e as Error).message);
     }
@@ -376,6 +396,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         </button>
         {popover === 'filter' && (
           <FilterBuilder
+            key={view.id}
             table={table}
             filter={view.filter}
             addFor={filterField}
@@ -569,6 +590,8 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           }}
           rowSelection={{ mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true }}
           onCellKeyDown={(e) => {
+            // Keys typed into an open editor belong to it.
+            if (e.api.getEditingCells().length > 0) return;
             // Delete or Backspace on a cell (not while editing) clears it.
             const key = (e.event as KeyboardEvent | undefined)?.key;
             const ke = e.event as KeyboardEvent | undefined;

@@ -87,7 +87,12 @@ export function GroupedView({ engine, base, table, view, search, columns, theme,
 
 function GroupGrid(props: Omit<Props, 'view'> & { view: ViewSchema; conditions: FilterCondition[]; count: number }): React.JSX.Element {
   const { engine, base, table, view, search, conditions, count, columns, theme, onEdit, onError, version } = props;
-  const filter = useMemo<FilterGroup>(() => ({ and: [...(view.filter ? [view.filter as FilterNode] : []), ...conditions] }), [view.filter, conditions]);
+  // Keyed by content: the parent builds new condition arrays on every render.
+  const conditionsKey = JSON.stringify(conditions);
+  const filter = useMemo<FilterGroup>(
+    () => ({ and: [...(view.filter ? [view.filter as FilterNode] : []), ...(JSON.parse(conditionsKey) as FilterCondition[])] }),
+    [view.filter, conditionsKey],
+  );
   const datasource = useMemo<IDatasource>(
     () => ({
       getRows: (p) => {

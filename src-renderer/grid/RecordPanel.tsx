@@ -4,6 +4,7 @@ import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { HistoryEntry, RecordOut, TableSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import type { CellValue } from '../../src-shared/schema/schema.types';
+import { displayText } from './cells';
 
 interface Props {
   engine: EngineClient;
@@ -47,9 +48,16 @@ export function RecordPanel({ engine, base, table, recordId, onClose }: Props): 
 
   const save = async (fieldId: string): Promise<void> => {
     const draft = drafts[fieldId];
-    if (draft === undefined) return;
+    const field = table.fields.find((f) => f.id === fieldId);
+    if (draft === undefined || !field) return;
+    // Typed text is read as the grid reads pasted text: by the field's type.
+    const parsed = getFieldType(field.type).parse(draft, field.options);
+    if (!parsed.ok) {
+      setError(`${field.name}: ${parsed.message}`);
+      return;
+    }
     try {
-      await engine['records.update']({ base, table: table.id, updates: [{ id: recordId, fields: { [fieldId]: draft === '' ? null : draft } }] });
+      await engine['records.update']({ base, table: table.id, updates: [{ id: recordId, fields: { [fieldId]: parsed.value } }] });
       setDrafts(({ [fieldId]: _, ...rest }) => rest);
       setError(null);
     } catch (e) {
@@ -82,7 +90,7 @@ export function RecordPanel({ engine, base, table, recordId, onClose }: Props): 
                 </span>
                 <input
                   aria-label={f.name}
-                  value={drafts[f.id] ?? text(value)}
+                  value={drafts[f.id] ?? displayText(f, value)}
                   readOnly={def.computed}
                   onChange={(e) => setDrafts({ ...drafts, [f.id]: e.target.value })}
                   onBlur={() => void save(f.id)}

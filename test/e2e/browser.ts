@@ -49,7 +49,9 @@ let built: Promise<string> | null = null;
 /** Builds the renderer into a folder of its own (once per test process). */
 export function buildRenderer(): Promise<string> {
   built ??= (async () => {
-    const outDir = path.join(ROOT, 'out/e2e-renderer');
+    // A folder per test process: test files run in parallel, and a build empties its folder first.
+    const outDir = path.join(ROOT, `out/e2e-renderer-${process.pid}`);
+    process.once('exit', () => fs.rmSync(outDir, { recursive: true, force: true }));
     await build({ configFile: path.join(ROOT, 'vite.web.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
     return outDir;
   })();

@@ -159,6 +159,7 @@ describe.runIf(haveBrowser)('tables and CSV import in the browser', () => {
     const schema = await call<{ tables: Array<{ name: string; fields: Array<{ id: string; name: string }> }> }>('schema.get', { base });
     const qty = schema.tables.find((t) => t.name === 'Parts list')!.fields.find((f) => f.name === 'Qty')!.id;
     const qtyAt = async (i: number): Promise<string> => (await page.locator(`.ag-row[row-index="${i}"] [col-id="${qty}"]`).innerText()).trim();
+    await expect.poll(() => qtyAt(0)).not.toBe('');
     const above = await qtyAt(0);
     expect(await qtyAt(1)).not.toBe(above);
     await page.locator(`.ag-row[row-index="1"] [col-id="${qty}"]`).click();
@@ -176,12 +177,13 @@ describe.runIf(haveBrowser)('tables and CSV import in the browser', () => {
     const open = page.getByRole('button', { name: /Status\s*Open\s*50,000/ });
     await done.waitFor();
     await open.waitFor();
-    expect(await done.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => done.getAttribute('aria-expanded')).toBe('false');
     await done.click();
-    expect(await done.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => done.getAttribute('aria-expanded')).toBe('true');
     const grid = page.locator('.group-grid');
     await grid.locator('.ag-row[row-index="0"] .ag-cell', { hasText: 'P-1' }).first().waitFor();
-    expect(await grid.locator('.ag-row .chip').allInnerTexts()).not.toContain('Open');
+    await expect.poll(async () => (await grid.locator('.ag-row .chip').allInnerTexts()).length).toBeGreaterThan(3);
+    expect(new Set(await grid.locator('.ag-row .chip').allInnerTexts())).toEqual(new Set(['Done']));
     await page.screenshot({ path: screenshotPath('09-grouped') });
     await done.click();
     await expect.poll(() => grid.count()).toBe(0);
