@@ -7,6 +7,7 @@ import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { FieldChangeReport } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import { FIELD_TYPES, type FieldSchema, type FieldType } from '../../src-shared/schema/schema.types';
+import { OptionsEditor } from './OptionsEditor';
 
 interface Props {
   engine: EngineClient;
@@ -20,6 +21,9 @@ export function FieldDialog({ engine, base, tableId, field, onDone }: Props): Re
   const [name, setName] = useState(field.name);
   const [type, setType] = useState<FieldType>(field.type);
   const [description, setDescription] = useState(field.description ?? '');
+  // The field's options while its type stays; the new type's defaults once it changes.
+  const [options, setOptions] = useState<Record<string, unknown>>(field.options as unknown as Record<string, unknown>);
+  const optionsChanged = JSON.stringify(options) !== JSON.stringify(field.options);
   const [preview, setPreview] = useState<Omit<FieldChangeReport, 'field'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -28,13 +32,14 @@ export function FieldDialog({ engine, base, tableId, field, onDone }: Props): Re
     setPreview(null);
     if (type === field.type) return;
     let live = true;
-    engine['field.previewChange']({ base, table: tableId, field: field.id, type }).then(
+    engine['field.previewChange']({ base, table: tableId, field: field.id, type, options }).then(
       (p) => live && setPreview(p),
       (e: Error) => live && setError(e.message),
     );
     return () => {
       live = false;
     };
+    // Options edits do not re-run the preview (it reads them once the type is chosen).
   }, [engine, base, tableId, field.id, field.type, type]);
 
   const save = async (): Promise<void> => {
@@ -47,6 +52,7 @@ export function FieldDialog({ engine, base, tableId, field, onDone }: Props): Re
         field: field.id,
         ...(name.trim() !== field.name ? { name: name.trim() } : {}),
         ...(type !== field.type ? { type } : {}),
+        ...(type !== field.type || optionsChanged ? { options } : {}),
         ...(description !== (field.description ?? '') ? { description } : {}),
       });
       onDone(type !== field.type ? `Converted ${r.converted} ${r.converted === 1 ? 'cell' : 'cells'}${r.failed ? `; ${r.failed} could not be converted and were emptied (Ctrl+Z brings them back)` : ''}.` : null);
@@ -75,7 +81,15 @@ export function FieldDialog({ engine, base, tableId, field, onDone }: Props): Re
         </label>
         <label>
           Type
-          <select aria-label="Type" value={type} onChange={(e) => setType(e.target.value as FieldType)}>
+          <select
+            aria-label="Type"
+            value={type}
+            onChange={(e) => {
+              const next = e.target.value as FieldType;
+              setType(next);
+              setOptions(next === field.type ? (field.options as unknown as Record<string, unknown>) : (getFieldType(next).defaultOptions() as unknown as Record<string, unknown>));
+            }}
+          >
             {FIELD_TYPES.map((t) => (
               <option key={t} value={t}>
                 {getFieldType(t).label}
@@ -90,6 +104,7 @@ export function FieldDialog({ engine, base, tableId, field, onDone }: Props): Re
               : 'Checking how the cells convert…'}
           </p>
         )}
+        <OptionsEditor type={type} options={options} onChange={setOptions} />
         <label>
           Description
           <textarea aria-label="Description" value={description} onChange={(e) => setDescription(e.target.value)} rows={3} />

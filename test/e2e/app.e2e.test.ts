@@ -314,6 +314,32 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await expect.poll(async () => (await fields()).map(([n]) => n)).toEqual(['Item', 'Note', 'Count', 'Ok']);
   });
 
+  it('edits a field\'s options: select choices renamed, added and recoloured', async () => {
+    const call = async (method: string, input: unknown): Promise<unknown> => {
+      const r = await mode.engine.call(method, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    await page.setViewportSize({ width: 2200, height: 800 });
+    await page.getByRole('button', { name: 'Types', exact: true }).click();
+    await page.getByRole('heading', { name: 'Types' }).waitFor();
+    await page.getByRole('columnheader', { name: 'Status' }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Edit field…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit field' });
+    await dialog.getByLabel('Choice 2', { exact: true }).fill('On hold');
+    await dialog.getByRole('button', { name: '+ Choice' }).click();
+    await dialog.getByLabel('Choice 3', { exact: true }).fill('Closed');
+    await dialog.getByLabel('Colour of choice 1').selectOption('blue');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await page.locator('.ag-row[row-index="0"] .chip-red', { hasText: 'On hold' }).waitFor();
+    const schema = (await call('schema.get', { base })) as { tables: Array<{ name: string; fields: Array<{ name: string; options: { choices?: Array<{ name: string; color: string }> } }> }> };
+    const status = schema.tables.find((t) => t.name === 'Types')!.fields.find((f) => f.name === 'Status')!;
+    expect(status.options.choices!.map((c) => [c.name, c.color])).toEqual([['Open', 'blue'], ['On hold', 'red'], ['Closed', expect.any(String)]]);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('reopens a base from the recent list', async () => {
     await page.getByRole('button', { name: '← Bases' }).click();
     const recent = page.getByRole('region', { name: 'Recent bases' });
