@@ -365,26 +365,36 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         </button>
         {popover === 'group' && (
           <div className="popover group-form" role="dialog" aria-label="Group" onKeyDown={(e) => e.key === 'Escape' && setPopover(null)}>
-            <label>
-              Group by{' '}
-              <select
-                aria-label="Group by field"
-                value={view.groups[0]?.field ?? ''}
-                onChange={(e) => {
-                  const field = e.target.value;
-                  updateView({ groups: field ? [{ field, direction: 'asc' }] : [] }).then(() => setPopover(null), (err: Error) => setStatus(err.message));
-                }}
-              >
-                <option value="">(none)</option>
-                {table.fields
-                  .filter((f) => !['multipleSelect', 'attachment', 'json', 'longText'].includes(f.type))
-                  .map((f) => (
-                    <option key={f.id} value={f.id}>
-                      {f.name}
-                    </option>
-                  ))}
-              </select>
-            </label>
+            {[0, 1, 2].slice(0, Math.min(3, view.groups.length + 1)).map((level) => (
+              <label key={level}>
+                {level === 0 ? 'Group by' : 'then by'}{' '}
+                <select
+                  aria-label={level === 0 ? 'Group by field' : `Group level ${level + 1}`}
+                  value={view.groups[level]?.field ?? ''}
+                  onChange={(e) => {
+                    const field = e.target.value;
+                    // Choosing (none) at a level removes it and the levels below it.
+                    const groups = [...view.groups.slice(0, level), ...(field ? [{ field, direction: 'asc' as const }] : [])];
+                    updateView({ groups }).catch((err: Error) => setStatus(err.message));
+                  }}
+                >
+                  <option value="">(none)</option>
+                  {table.fields
+                    .filter((f) => !['multipleSelect', 'attachment', 'json', 'longText'].includes(f.type))
+                    .filter((f) => !view.groups.slice(0, level).some((g) => g.field === f.id))
+                    .map((f) => (
+                      <option key={f.id} value={f.id}>
+                        {f.name}
+                      </option>
+                    ))}
+                </select>
+              </label>
+            ))}
+            <div className="buttons">
+              <button type="button" onClick={() => setPopover(null)}>
+                Done
+              </button>
+            </div>
           </div>
         )}
         <button type="button" aria-expanded={popover === 'export'} onClick={() => setPopover(popover === 'export' ? null : 'export')}>

@@ -173,6 +173,7 @@ describe.runIf(haveBrowser)('tables and CSV import in the browser', () => {
     await page.getByRole('button', { name: 'Group', exact: true }).click();
     await page.getByLabel('Group by field').selectOption({ label: 'Status' });
     await page.getByRole('button', { name: 'Grouped by Status' }).waitFor();
+    await page.getByRole('dialog', { name: 'Group' }).getByRole('button', { name: 'Done' }).click();
     const done = page.getByRole('button', { name: /Status\s*Done\s*50,000/ });
     const open = page.getByRole('button', { name: /Status\s*Open\s*50,000/ });
     await done.waitFor();
@@ -188,7 +189,18 @@ describe.runIf(haveBrowser)('tables and CSV import in the browser', () => {
     await done.click();
     await expect.poll(() => grid.count()).toBe(0);
 
+    // A second level: Status, then Qty (odd quantities are 'Done', 1,000 records each).
     await page.getByRole('button', { name: 'Grouped by Status' }).click();
+    await page.getByLabel('Group level 2').selectOption({ label: 'Qty' });
+    await page.getByRole('button', { name: 'Grouped by Status, Qty' }).waitFor();
+    await page.getByRole('dialog', { name: 'Group' }).getByRole('button', { name: 'Done' }).click();
+    await done.click();
+    const qty7 = page.getByRole('button', { name: /Qty\s*7\s*1,000/ });
+    await qty7.click();
+    await grid.locator('.ag-row .ag-cell', { hasText: 'P-7' }).first().waitFor();
+    await expect.poll(() => page.getByRole('button', { name: /Qty\s*\d+\s*1,000/ }).count()).toBe(50);
+
+    await page.getByRole('button', { name: 'Grouped by Status, Qty' }).click();
     await page.getByLabel('Group by field').selectOption({ label: '(none)' });
     await page.getByRole('button', { name: 'Group', exact: true }).waitFor();
     await page.getByText('100,000 records', { exact: true }).waitFor();
