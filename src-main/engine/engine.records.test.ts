@@ -58,6 +58,23 @@ describe('records', () => {
     expect((await api['records.count']({ base, table: 'Parts' })).count).toBe(0);
   });
 
+  it('a paste updates and adds records in one change: one undo takes it all back, one redo brings it back', async () => {
+    const { ids } = await api['records.create']({ base, table: 'Parts', records: [{ Name: 'Bolt', Qty: 1 }] });
+    const r = await api['records.paste']({ base, table: 'Parts', updates: [{ id: ids[0]!, fields: { Qty: 5 } }], records: [{ Name: 'Nut', Qty: 2 }, { Name: 'Washer' }] });
+    expect(r.updated).toBe(1);
+    expect(r.ids).toHaveLength(2);
+    expect(await names({ base, table: 'Parts', sorts: [{ field: 'Name', direction: 'asc' }] })).toEqual(['Bolt', 'Nut', 'Washer']);
+    expect((await api['records.get']({ base, table: 'Parts', id: ids[0]!, keys: 'name' })).fields.Qty).toBe(5);
+    expect((await api['undo.undo']({ base })).redoLabel).toBe('Paste');
+    expect(await names({ base, table: 'Parts' })).toEqual(['Bolt']);
+    expect((await api['records.get']({ base, table: 'Parts', id: ids[0]!, keys: 'name' })).fields.Qty).toBe(1);
+    await api['undo.redo']({ base });
+    expect((await api['records.count']({ base, table: 'Parts' })).count).toBe(3);
+    // A bad value anywhere refuses the whole paste.
+    await expect(api['records.paste']({ base, table: 'Parts', records: [{ Name: 'x' }, { Qty: 'lots' }] })).rejects.toMatchObject({ code: 'INVALID_VALUE' });
+    expect((await api['records.count']({ base, table: 'Parts' })).count).toBe(3);
+  });
+
   it('updates are partial and bulk operations are one transaction', async () => {
     const { ids } = await api['records.create']({ base, table: 'Parts', records: [{ Name: 'A', Qty: 1 }, { Name: 'B', Qty: 2 }] });
     await api['records.update']({ base, table: 'Parts', updates: [{ id: ids[0]!, fields: { Qty: 10 } }, { id: ids[1]!, fields: { Name: 'B2' } }] });

@@ -175,6 +175,7 @@ export class Engine {
       'view.delete': (i) => w(i.base, (ctx) => (tables.deleteView(ctx, i.table, i.view), null)),
       'records.create': (i) => w(i.base, (ctx) => ({ ids: records.createRecords(ctx, i.table, i.records) })),
       'records.update': (i) => w(i.base, (ctx) => ({ updated: records.updateRecords(ctx, i.table, i.updates) })),
+      'records.paste': (i) => w(i.base, (ctx) => records.pasteRecords(ctx, i.table, i.updates, i.records)),
       'records.delete': (i) => w(i.base, (ctx) => ({ deleted: records.deleteRecords(ctx, i.table, i.ids) })),
       'records.duplicate': (i) => w(i.base, (ctx) => ({ ids: records.duplicateRecords(ctx, i.table, i.ids) })),
       'records.get': (i) => reads.getRecord(r(i.base), i.table, i.id, i.keys),

@@ -290,8 +290,8 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
       });
       void (async () => {
         try {
-          if (updates.length) await engine['records.update']({ base, table: table.id, updates });
-          if (creates.length) await engine['records.create']({ base, table: table.id, records: creates });
+          // One change: one Ctrl+Z takes back the whole paste.
+          await engine['records.paste']({ base, table: table.id, updates, records: creates });
           setNotice(`Pasted ${cells} ${cells === 1 ? 'cell' : 'cells'}${creates.length ? `, adding ${creates.length} ${creates.length === 1 ? 'record' : 'records'}` : ''}.`);
           setStatus(problems.length ? `${problems.length} ${problems.length === 1 ? 'cell' : 'cells'} could not be pasted: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}` : null);
         } catch (err) {

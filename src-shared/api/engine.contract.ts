@@ -102,6 +102,15 @@ export const engineContract = {
     input: z.strictObject({ base, table: ref, updates: z.array(z.strictObject({ id: z.string().min(1), fields: fieldValues })).min(1).max(MAX_BATCH) }),
     output: out<{ updated: number }>(),
   },
+  /** Updates and new records in one change (one undo step): what pasting a block does. */
+  'records.paste': {
+    input: z.strictObject({
+      base, table: ref,
+      updates: z.array(z.strictObject({ id: z.string().min(1), fields: fieldValues })).max(MAX_BATCH).default([]),
+      records: z.array(fieldValues).max(MAX_BATCH).default([]),
+    }),
+    output: out<{ updated: number; ids: string[] }>(),
+  },
   'records.delete': { input: z.strictObject({ base, table: ref, ids: z.array(z.string().min(1)).min(1).max(MAX_BATCH) }), output: out<{ deleted: number }>() },
   'records.duplicate': { input: z.strictObject({ base, table: ref, ids: z.array(z.string().min(1)).min(1).max(10_000) }), output: out<{ ids: string[] }>() },
   'records.get': {

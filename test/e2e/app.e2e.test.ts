@@ -213,6 +213,13 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.getByText('3 records', { exact: true }).waitFor();
     const rows = ((await call('records.query', { base, table: 'Paste', keys: 'name', sorts: [{ field: 'Item', direction: 'asc' }] })) as { records: Array<{ fields: Record<string, unknown> }> }).records;
     expect(rows.map((r) => r.fields)).toEqual([{ Item: 'Bolt', Count: 4, Ok: true }, { Item: 'Nut' }, { Item: 'Washer, 8 mm', Count: 7 }]);
+    // One undo takes back the whole paste, the added records included.
+    await page.locator('.toolbar h2').click();
+    await page.keyboard.press('Control+z');
+    await page.getByText('1 record', { exact: true }).waitFor();
+    await page.locator('.ag-row .ag-cell', { hasText: 'placeholder' }).waitFor();
+    await page.keyboard.press('Control+Shift+z');
+    await page.getByText('3 records', { exact: true }).waitFor();
 
     // Copy the focused cell back out as TSV.
     await page.locator('.ag-row .ag-cell', { hasText: 'Bolt' }).click();

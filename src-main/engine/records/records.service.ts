@@ -60,8 +60,7 @@ function assertRecordsExist(ctx: BaseContext, table: TableSchema, ids: readonly 
   }
 }
 
-export function updateRecords(ctx: BaseContext, tableRef: string, updates: Array<{ id: string; fields: Record<string, unknown> }>): number {
-  const table = ctx.session.table(tableRef);
+function cellWrites(ctx: BaseContext, table: TableSchema, updates: Array<{ id: string; fields: Record<string, unknown> }>): CellWrite[] {
   assertRecordsExist(ctx, table, updates.map((u) => u.id));
   const cells: CellWrite[] = [];
   for (const u of updates) {
@@ -69,8 +68,35 @@ export function updateRecords(ctx: BaseContext, tableRef: string, updates: Array
       cells.push({ recordId: u.id, fieldId, value });
     }
   }
+  return cells;
+}
+
+export function updateRecords(ctx: BaseContext, tableRef: string, updates: Array<{ id: string; fields: Record<string, unknown> }>): number {
+  const table = ctx.session.table(tableRef);
+  const cells = cellWrites(ctx, table, updates);
   change(ctx, cells.length === 1 ? 'Edit cell' : `Edit ${cells.length} cells`, (_w, apply) => apply({ op: 'setCells', tableId: table.id, cells }));
   return updates.length;
+}
+
+/** Cell updates and new records as one change, so one undo takes back a whole paste. */
+export function pasteRecords(
+  ctx: BaseContext,
+  tableRef: string,
+  updates: Array<{ id: string; fields: Record<string, unknown> }>,
+  inputs: Array<Record<string, unknown>>,
+): { updated: number; ids: string[] } {
+  const table = ctx.session.table(tableRef);
+  const cells = cellWrites(ctx, table, updates);
+  const values = inputs.map((input, i) => normalizeValues(table, input, `new record ${i + 1}, `));
+  const ids = change(ctx, 'Paste', (w, apply) => {
+    if (cells.length > 0) apply({ op: 'setCells', tableId: table.id, cells });
+    if (values.length === 0) return [];
+    let n = maxAutonumber(ctx, table.id);
+    const seeds: RecordSeed[] = values.map((v) => ({ id: newId('rec'), base: { c: w.now, n: ++n, v: withoutEmpty(v) } }));
+    apply({ op: 'createRecords', tableId: table.id, records: seeds });
+    return seeds.map((s) => s.id);
+  });
+  return { updated: updates.length, ids };
 }
 
 export function deleteRecords(ctx: BaseContext, tableRef: string, ids: string[]): number {
