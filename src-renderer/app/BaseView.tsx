@@ -4,6 +4,7 @@ import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { BaseInfo, BaseSchema } from '../../src-shared/api/engine.dto';
 import { GridView } from '../grid/GridView';
 import { ImportDialog } from './ImportDialog';
+import { ErrorLine, NoticeLine } from './Messages';
 
 interface Props {
   engine: EngineClient;
@@ -196,16 +197,8 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
         <button type="button" onClick={() => setImporting(true)}>
           Import CSV…
         </button>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        {notice && (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        )}
+        <ErrorLine message={error} />
+        <NoticeLine message={notice} />
       </nav>
       {importing && (
         <ImportDialog

@@ -8,6 +8,7 @@ import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { CsvPreview, TableSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import { FIELD_TYPES, type FieldType } from '../../src-shared/schema/schema.types';
+import { ErrorLine } from './Messages';
 
 interface Props {
   engine: EngineClient;
@@ -173,11 +174,7 @@ export function ImportDialog({ engine, base, onImported, onClose }: Props): Reac
             <span>{progress ? `${progress.phase === 'analyzing' ? 'Reading' : 'Importing'} · ${pct}%` : 'Starting…'}</span>
           </div>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine message={error} />
         <div className="buttons end">
           {busy === 'import' ? (
             <button type="button" onClick={() => job.current && void engine['job.cancel']({ job: job.current })}>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { BaseInfo } from '../../src-shared/api/engine.dto';
 import { forgetBase, recentBases } from './recent';
+import { ErrorLine } from './Messages';
 
 interface Props {
   engine: EngineClient;
@@ -59,11 +60,7 @@ export function StartScreen({ engine, onOpened }: Props): React.JSX.Element {
             Create new base
           </button>
         </div>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine message={error} />
       </form>
       {recent.length > 0 && (
         <section className="recent" aria-label="Recent bases">

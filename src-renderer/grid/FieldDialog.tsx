@@ -8,6 +8,7 @@ import type { FieldChangeReport } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import { FIELD_TYPES, type FieldSchema, type FieldType } from '../../src-shared/schema/schema.types';
 import { OptionsEditor } from './OptionsEditor';
+import { ErrorLine } from '../app/Messages';
 
 interface Props {
   engine: EngineClient;
@@ -109,11 +110,7 @@ export function FieldDialog({ engine, base, tableId, field, onDone }: Props): Re
           Description
           <textarea aria-label="Description" value={description} onChange={(e) => setDescription(e.target.value)} rows={3} />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine message={error} />
         <div className="buttons end">
           <button type="button" onClick={() => onDone(null)}>
             Cancel

@@ -7,6 +7,7 @@ import type { FilterCondition, FilterGroup, FilterNode, FilterOp } from '../../s
 import { isFilterGroup } from '../../src-shared/query/query.types';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import type { TableSchema } from '../../src-shared/api/engine.dto';
+import { ErrorLine } from '../app/Messages';
 
 const OP_LABELS: Record<FilterOp, string> = {
   '=': 'is',
@@ -156,11 +157,7 @@ export function FilterBuilder({ table, filter, addFor, onApply, onClose }: Props
           Apply
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </div>
   );
 }

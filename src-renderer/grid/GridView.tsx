@@ -21,6 +21,7 @@ import { FieldDialog } from './FieldDialog';
 import { FieldMenu } from './FieldMenu';
 import { GroupedView } from './GroupedView';
 import { formatTsv, parseTsv } from '../../src-shared/text/tsv';
+import { ErrorLine, NoticeLine } from '../app/Messages';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -539,16 +540,8 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           </div>
         </div>
       )}
-      {status && (
-        <p className="error" role="alert">
-          {status}
-        </p>
-      )}
-      {notice && (
-        <p className="notice grid-notice" role="status">
-          {notice}
-        </p>
-      )}
+      <ErrorLine message={status} />
+      <NoticeLine message={notice} className="grid-notice" />
       <div className="grid-and-panel">
       {view.groups.length > 0 && (
         <GroupedView engine={engine} base={base} table={table} view={view} search={search} columns={columns} theme={theme} onEdit={onEdit} onError={setStatus} version={version} />
@@ -667,11 +660,7 @@ function ExportForm({ engine, base, table, view, onDone }: { engine: EngineClien
           Export
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import type { HistoryEntry, RecordOut, TableSchema } from '../../src-shared/api/
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import type { CellValue } from '../../src-shared/schema/schema.types';
 import { displayText } from './cells';
+import { ErrorLine } from '../app/Messages';
 
 interface Props {
   engine: EngineClient;
@@ -73,11 +74,7 @@ export function RecordPanel({ engine, base, table, recordId, onClose }: Props): 
           ×
         </button>
       </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
       {record && (
         <form className="record-form" onSubmit={(e) => e.preventDefault()}>
           {table.fields.map((f) => {

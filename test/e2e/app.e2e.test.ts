@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
+import { call as engineCall } from '../bench/bench-util';
 import { findChromium, launchBrowser, screenshotPath, startBrowserMode, type BrowserMode } from './browser';
 
 const haveBrowser = findChromium() !== null;
@@ -49,11 +50,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.getByText('0 records').waitFor();
 
     // Fields created by another client (here the engine directly) appear through change events.
-    const call = async (method: string, input: unknown): Promise<unknown> => {
-      const r = await mode.engine.call(method, input);
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    };
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
     // Opening an open base gives its handle.
     const { base } = (await call('base.open', { path: file })) as { base: string };
     await call('field.create', { base, table: 'Parts', name: 'Qty', type: 'number' });
@@ -75,11 +72,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
   });
 
   it('adds a field from the toolbar, sorts by a header click, searches, deletes and undoes', async () => {
-    const call = async (method: string, input: unknown): Promise<unknown> => {
-      const r = await mode.engine.call(method, input);
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    };
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
     const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
     await call('records.create', { base, table: 'Parts', records: [{ Name: 'Washer M8', Qty: 500 }, { Name: 'Nut M8', Qty: 120 }, { Name: 'Spacer', Qty: 7 }] });
     await page.getByText('4 records', { exact: true }).waitFor();
@@ -138,11 +131,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
   });
 
   it('shows each field type its own way: chips, checkbox, stars, links, formatted numbers and dates', async () => {
-    const call = async (method: string, input: unknown): Promise<unknown> => {
-      const r = await mode.engine.call(method, input);
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    };
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
     const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
     await call('table.create', {
       base,
@@ -186,11 +175,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
   });
 
   it('pastes a TSV block from a spreadsheet, converting types, adding records and reporting what did not fit; copies as TSV', async () => {
-    const call = async (method: string, input: unknown): Promise<unknown> => {
-      const r = await mode.engine.call(method, input);
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    };
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
     const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
     await call('table.create', { base, name: 'Paste', fields: [{ name: 'Item', type: 'singleLineText' }, { name: 'Count', type: 'number' }, { name: 'Ok', type: 'checkbox' }] });
     await call('records.create', { base, table: 'Paste', records: [{ Item: 'placeholder' }] });
@@ -227,11 +212,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
   });
 
   it('keeps views: filter builder, hidden fields and sorts are saved per view; views are created, renamed and deleted', async () => {
-    const call = async (method: string, input: unknown): Promise<unknown> => {
-      const r = await mode.engine.call(method, input);
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    };
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
     const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
     const viewsOf = async (): Promise<Array<{ name: string; filter: unknown; hidden: string[]; sorts: unknown[] }>> =>
       ((await call('schema.get', { base })) as { tables: Array<{ name: string; views: Array<{ name: string; filter: unknown; hidden: string[]; sorts: unknown[] }> }> }).tables.find((t) => t.name === 'Parts')!.views;
@@ -282,11 +263,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
   });
 
   it('edits fields from the column menu: retype with a conversion preview, insert, delete and undo', async () => {
-    const call = async (method: string, input: unknown): Promise<unknown> => {
-      const r = await mode.engine.call(method, input);
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    };
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
     const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
     const fields = async (): Promise<Array<[string, string]>> =>
       ((await call('schema.get', { base })) as { tables: Array<{ name: string; fields: Array<{ name: string; type: string }> }> }).tables
@@ -322,11 +299,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
   });
 
   it('edits a field\'s options: select choices renamed, added and recoloured', async () => {
-    const call = async (method: string, input: unknown): Promise<unknown> => {
-      const r = await mode.engine.call(method, input);
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value;
-    };
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
     const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
     await page.setViewportSize({ width: 2200, height: 800 });
     await page.getByRole('button', { name: 'Types', exact: true }).click();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
+import { call as engineCall } from '../bench/bench-util';
 import { findChromium, launchBrowser, screenshotPath, startBrowserMode, type BrowserMode } from './browser';
 
 const haveBrowser = findChromium() !== null;
@@ -16,11 +17,7 @@ let browser: Browser;
 let page: Page;
 let base: string;
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = await mode.engine.call(method, input);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as T;
-}
+const call = <T,>(method: string, input: unknown): Promise<T> => engineCall<T>(mode.engine, method, input);
 
 function writeCsv(name: string, rows: number): string {
   const lines = ['Part,Qty,Code,Status'];

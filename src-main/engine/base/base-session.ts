@@ -351,7 +351,7 @@ export class BaseSession {
     bases: readonly RecordBase[],
   ): void {
     const docId = shardDocId(tableId, shardId);
-    if (this.docs.isLoaded(docId) || this.docs.storedDocIds().includes(docId)) {
+    if (this.docs.isLoaded(docId) || this.docs.hasStored(docId)) {
       throw new Error(`BaseSession.appendShard: shard ${shardId} already exists`);
     }
     if (ids.length > SHARD_CAPACITY) throw new Error('BaseSession.appendShard: more records than a shard holds');

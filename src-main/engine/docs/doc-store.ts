@@ -53,6 +53,9 @@ export class DocStore {
       ),
       deleteUpTo: db.prepare<[string, number]>('DELETE FROM doc_updates WHERE doc_id = ? AND id <= ?'),
       counts: db.prepare<[], { docId: string; n: number }>('SELECT doc_id AS docId, count(*) AS n FROM doc_updates GROUP BY doc_id'),
+      hasStored: db.prepare<[string, string], { one: number }>(
+        'SELECT 1 AS one FROM doc_snapshots WHERE doc_id = ? UNION ALL SELECT 1 FROM doc_updates WHERE doc_id = ? LIMIT 1',
+      ),
       docIds: db.prepare<[], { docId: string }>(
         'SELECT doc_id AS docId FROM doc_snapshots UNION SELECT DISTINCT doc_id FROM doc_updates',
       ),
@@ -71,6 +74,11 @@ export class DocStore {
 
   loadedIds(): string[] {
     return [...this.loaded.keys()];
+  }
+
+  /** Whether the base file holds anything of this doc (index lookups, no scan). */
+  hasStored(docId: string): boolean {
+    return this.stmts.hasStored.get(docId, docId) !== undefined;
   }
 
   /** Every doc id stored in the base file. */
