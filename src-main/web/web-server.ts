@@ -15,10 +15,11 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ChangeEvent, ProgressEvent } from '../../src-shared/api/engine.dto';
-import { CLOSE, MAX_FRAME_BYTES, callMessageSchema, type ServerMessage } from '../../src-shared/api/engine.wire';
+import { CLOSE, MAX_FRAME_BYTES, type ServerMessage } from '../../src-shared/api/engine.wire';
 import type { Engine } from '../engine/engine';
+import { appCsp } from '../../src-shared/security/csp';
 import { logger } from '../engine/logger';
+import { answerCall, forwardEvents } from '../engine/wire-host';
 
 const log = logger.child({ module: 'web' });
 
@@ -77,20 +78,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const given = url.searchParams.get('token');
     return given !== null && safeEqual(given, token);
   };
-  const csp = (): string =>
-    [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self' 'unsafe-inline'",
-      "img-src 'self' data: blob:",
-      "font-src 'self' data:",
-      "worker-src 'self' blob:",
-      `connect-src 'self' ${origins().map((o) => o.replace('http', 'ws')).join(' ')}`,
-      "object-src 'none'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-      "form-action 'none'",
-    ].join('; ');
+  const csp = (): string => appCsp(origins().map((o) => o.replace('http', 'ws')));
 
   const send = (res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: http.OutgoingHttpHeaders = {}): void => {
     res.writeHead(status, {
@@ -183,21 +171,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       ws.close(CLOSE.badMessage, 'frames must be JSON text');
       return;
     }
-    const call = callMessageSchema.safeParse(parsed);
-    if (!call.success) {
-      ws.close(CLOSE.badMessage, 'not a call message');
-      return;
-    }
-    const result = await options.engine.call(call.data.method, call.data.input);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ t: 'result', id: call.data.id, result } satisfies ServerMessage));
+    const ok = await answerCall(options.engine, parsed, (msg) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    });
+    if (!ok) ws.close(CLOSE.badMessage, 'not a call message');
   };
 
   const broadcast = (msg: ServerMessage): void => {
     const text = JSON.stringify(msg);
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   };
-  const offChange = options.engine.onDidChange((data: ChangeEvent) => broadcast({ t: 'event', event: 'change', data }));
-  const offProgress = options.engine.onDidProgress((data: ProgressEvent) => broadcast({ t: 'event', event: 'progress', data }));
+  const stopEvents = forwardEvents(options.engine, broadcast);
 
   await new Promise<void>((resolve, rejectListen) => {
     server.once('error', rejectListen);
@@ -216,8 +200,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     port,
     token,
     close: async () => {
-      offChange();
-      offProgress();
+      stopEvents();
       for (const ws of sockets) ws.close(CLOSE.goingAway, 'server stopping');
       wss.close();
       server.closeAllConnections();

@@ -3,8 +3,9 @@
  *   client → engine: { t: 'call', id, method, input }
  *   engine → client: { t: 'result', id, result }  (a Result: failures travel as data)
  *                    { t: 'event', event: 'change' | 'progress', data }
- * `socketTransport` is the client half for any socket with the WebSocket interface (the browser's,
- * or the `ws` package's in tests and tools).
+ * Electron's MessagePort carries the same messages as structured clones. `channelTransport` is the
+ * client half over either; `socketTransport` adapts any socket with the WebSocket interface (the
+ * browser's, or the `ws` package's in tests and tools).
  */
 import { z } from 'zod';
 import type { Result } from '../errors';
@@ -48,26 +49,31 @@ export interface MessageSocket {
   addEventListener(type: 'close', listener: (e: { code: number; reason: string }) => void): void;
 }
 
-const OPEN = 1;
+/**
+ * A message channel to the engine, whatever carries it: a WebSocket (JSON text frames) or an
+ * Electron MessagePort (structured clones).
+ */
+export interface WireChannel {
+  isOpen(): boolean;
+  send(msg: CallMessage): void;
+  onMessage(listener: (msg: unknown) => void): void;
+  /** `reason` says why, in words for a person. */
+  onClose(listener: (reason: string) => void): void;
+}
 
 /**
- * A ClientTransport over an open socket. Calls made after the socket closed, or pending when it
- * closes, fail with INTERNAL errors naming the close reason.
+ * A ClientTransport over a channel. Calls made after the channel closed, or pending when it
+ * closes, fail with INTERNAL errors naming the reason.
  */
-export function socketTransport(socket: MessageSocket): ClientTransport {
+export function channelTransport(channel: WireChannel): ClientTransport {
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
   const listeners = { change: new Set<(e: ChangeEvent) => void>(), progress: new Set<(e: ProgressEvent) => void>() };
   let closed: string | null = null;
 
-  socket.addEventListener('message', (e) => {
-    if (typeof e.data !== 'string') return;
-    let msg: ServerMessage;
-    try {
-      msg = JSON.parse(e.data) as ServerMessage;
-    } catch {
-      return;
-    }
+  channel.onMessage((raw) => {
+    if (typeof raw !== 'object' || raw === null) return;
+    const msg = raw as ServerMessage;
     if (msg.t === 'result') {
       const resolve = pending.get(msg.id);
       pending.delete(msg.id);
@@ -78,21 +84,21 @@ export function socketTransport(socket: MessageSocket): ClientTransport {
       for (const l of listeners.progress) l(msg.data);
     }
   });
-  socket.addEventListener('close', (e) => {
-    closed = `the connection to the engine closed (${e.code}${e.reason ? `: ${e.reason}` : ''})`;
+  channel.onClose((reason) => {
+    closed = reason;
     for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'INTERNAL', message: `No answer: ${closed}.` } });
     pending.clear();
   });
 
   return {
     call(method: EngineMethod, input: unknown): Promise<Result<unknown>> {
-      if (closed !== null || socket.readyState !== OPEN) {
+      if (closed !== null || !channel.isOpen()) {
         return Promise.resolve({ ok: false, error: { code: 'INTERNAL', message: `Cannot call ${method}: ${closed ?? 'the connection to the engine is not open'}.` } });
       }
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        socket.send(JSON.stringify({ t: 'call', id, method, input } satisfies CallMessage));
+        channel.send({ t: 'call', id, method, input });
       });
     },
     subscribe: ((event: 'change' | 'progress', listener: (e: never) => void) => {
@@ -101,4 +107,26 @@ export function socketTransport(socket: MessageSocket): ClientTransport {
       return () => set.delete(listener);
     }) as ClientTransport['subscribe'],
   };
+}
+
+const OPEN = 1;
+
+/** A ClientTransport over an open socket with the WebSocket interface; frames are JSON text. */
+export function socketTransport(socket: MessageSocket): ClientTransport {
+  return channelTransport({
+    isOpen: () => socket.readyState === OPEN,
+    send: (msg) => socket.send(JSON.stringify(msg)),
+    onMessage: (listener) =>
+      socket.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string') return;
+        let msg: unknown;
+        try {
+          msg = JSON.parse(e.data);
+        } catch {
+          return;
+        }
+        listener(msg);
+      }),
+    onClose: (listener) => socket.addEventListener('close', (e) => listener(`the connection to the engine closed (${e.code}${e.reason ? `: ${e.reason}` : ''})`)),
+  });
 }

@@ -7,7 +7,8 @@
  * file on next use), so memory and file never disagree. A process killed mid-write loses exactly
  * that write: WAL makes the commit atomic.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../db/sqlite';
 import * as Y from 'yjs';
 import { openBaseFile, type OpenOptions } from '../db/base-file';
 import { DocStore, type CapturedUpdate } from '../docs/doc-store';
@@ -104,7 +105,7 @@ export class BaseSession {
     this.migrated = opened.migrated;
     this.actor = options.actor;
     this.clock = clock;
-    this.readDb = new Database(this.file, { readonly: true, fileMustExist: true });
+    this.readDb = openSqlite(this.file, { readonly: true, fileMustExist: true });
     this.readDb.pragma('busy_timeout = 5000');
     registerSearchFunctions(this.readDb);
     registerSearchFunctions(this.db);

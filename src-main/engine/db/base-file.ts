@@ -9,7 +9,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './sqlite';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { EngineError } from '../../../src-shared/errors';
 import { newId } from '../../../src-shared/ids';
@@ -65,7 +66,7 @@ function readIdentity(file: string): Header | 'empty' | 'not-sqlite' {
   const header = readHeader(file);
   if (typeof header === 'string' || header.applicationId === BASE_APPLICATION_ID || !fs.existsSync(file + '-wal')) return header;
   try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const db = openSqlite(file, { readonly: true, fileMustExist: true });
     try {
       return {
         userVersion: db.pragma('user_version', { simple: true }) as number,
@@ -136,7 +137,7 @@ export function openBaseFile(file: string, options: OpenOptions = {}): BaseFile 
   const known = readMigrationFiles({ migrationsFolder: dir }).length;
   if (header.userVersion > known) throw new EngineError('NEWER_FORMAT', newerMessage(header.userVersion, known));
 
-  const db = new Database(abs, { fileMustExist: true });
+  const db = openSqlite(abs, { fileMustExist: true });
   try {
     configure(db);
     const { version, applied } = migrate(db, dir);
@@ -158,7 +159,7 @@ function createAtomically(abs: string, dir: string, options: OpenOptions): void 
     for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(tmp + suffix, { force: true });
   };
   try {
-    const db = new Database(tmp);
+    const db = openSqlite(tmp);
     try {
       configure(db);
       migrate(db, dir, () => {

@@ -11,7 +11,8 @@
  * expression built by `ftsMatchExpression` is mirrored too: every query word must occur as a
  * phrase, its last token as a prefix.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../db/sqlite';
 
 const ASCII = /^[\x00-\x7f]*$/;
 const ASCII_TOKEN = /[a-z0-9]+/g;
@@ -22,7 +23,7 @@ let table: Array<string | null> | null = null;
 
 function tokenizerTable(): Array<string | null> {
   if (table) return table;
-  const db = new Database(':memory:');
+  const db = openSqlite(':memory:');
   try {
     db.exec("CREATE VIRTUAL TABLE t USING fts5(body, tokenize='unicode61 remove_diacritics 2'); CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')");
     const insert = db.prepare('INSERT INTO t (rowid, body) VALUES (?, ?)');

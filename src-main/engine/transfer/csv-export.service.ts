@@ -3,7 +3,7 @@
  * Streams from its own read-only connection, so a large export neither holds the whole result in
  * memory nor blocks other reads.
  */
-import Database from 'better-sqlite3';
+import { openSqlite } from '../db/sqlite';
 import { getFieldType } from '../../../src-shared/fields/field-registry';
 import type { FieldSchema, TableSchema } from '../../../src-shared/schema/schema.types';
 import type { FieldTypeDef, SqlValue } from '../../../src-shared/fields/field-type';
@@ -40,7 +40,7 @@ export async function writeCsv(ctx: BaseContext, spec: { table: string; view?: s
   const fields = visibleFields(table, spec.view);
   const defs = fields.map((f) => getFieldType(f.type) as FieldTypeDef);
   const q = buildPageQuery(table, { ...query, limit: -1, offset: 0 }, ctx.session.now());
-  const db = new Database(ctx.session.file, { readonly: true, fileMustExist: true });
+  const db = openSqlite(ctx.session.file, { readonly: true, fileMustExist: true });
   let rows = 0;
   try {
     await out.writeRow(fields.map((f) => f.name));
