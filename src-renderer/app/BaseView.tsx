@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { BaseInfo, BaseSchema } from '../../src-shared/api/engine.dto';
 import { GridView } from '../grid/GridView';
+import { desktopShell, onAppCommand } from '../engine/desktop';
 import { ImportDialog } from './ImportDialog';
 import { ErrorLine, NoticeLine } from './Messages';
 
@@ -18,7 +19,7 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
   const [newName, setNewName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [importing, setImporting] = useState(false);
+  const [importing, setImporting] = useState<{ path: string } | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
 
@@ -39,16 +40,8 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
     return () => clearTimeout(t);
   }, [notice]);
 
-  // Undo/redo of this client's own changes, anywhere in the base but in a text field.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
-      const target = e.target as HTMLElement | null;
-      if (target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')) return;
-      const key = e.key.toLowerCase();
-      if (key !== 'z' && key !== 'y') return;
-      e.preventDefault();
-      const redo = key === 'y' || e.shiftKey;
+  const undoRedo = useCallback(
+    (redo: boolean): void => {
       (redo ? engine['undo.redo']({ base: base.base }) : engine['undo.undo']({ base: base.base })).then(
         (state) => {
           setError(null);
@@ -56,10 +49,42 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
         },
         (err: Error) => setError(err.message),
       );
+    },
+    [engine, base.base],
+  );
+
+  // Undo/redo of this client's own changes, anywhere in the base but in a text field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      if (isTextField(e.target)) return;
+      const key = e.key.toLowerCase();
+      if (key !== 'z' && key !== 'y') return;
+      e.preventDefault();
+      undoRedo(key === 'y' || e.shiftKey);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [engine, base.base]);
+  }, [undoRedo]);
+
+  // Menu commands (desktop) and dropped CSV files.
+  useEffect(
+    () =>
+      onAppCommand((c) => {
+        if (c.command === 'edit.undo' || c.command === 'edit.redo') {
+          // In a text field the menu means the field's own undo, as its keys do.
+          if (isTextField(document.activeElement)) document.execCommand(c.command === 'edit.undo' ? 'undo' : 'redo');
+          else undoRedo(c.command === 'edit.redo');
+        } else if (c.command === 'csv.importPath') {
+          setImporting({ path: c.path });
+        } else if (c.command === 'csv.import') {
+          const shell = desktopShell();
+          if (!shell) setImporting({ path: '' });
+          else void shell.showDialog({ kind: 'openCsv' }).then((p) => p && setImporting({ path: p }));
+        }
+      }),
+    [undoRedo],
+  );
 
   const renameTable = async (id: string, name: string): Promise<void> => {
     setRenaming(null);
@@ -194,7 +219,7 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
           <input aria-label="New table name" placeholder="New table" value={newName} onChange={(e) => setNewName(e.target.value)} />
           <button type="submit">Add</button>
         </form>
-        <button type="button" onClick={() => setImporting(true)}>
+        <button type="button" onClick={() => setImporting({ path: '' })}>
           Import CSV…
         </button>
         <ErrorLine message={error} />
@@ -204,9 +229,10 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
         <ImportDialog
           engine={engine}
           base={base.base}
-          onClose={() => setImporting(false)}
+          initialPath={importing.path}
+          onClose={() => setImporting(null)}
           onImported={(t, count) => {
-            setImporting(false);
+            setImporting(null);
             setNotice(`Imported ${count.toLocaleString()} records into '${t.name}'.`);
             void reload().then(() => setTableId(t.id));
           }}
@@ -217,4 +243,9 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
       </section>
     </div>
   );
+}
+
+function isTextField(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
 }

@@ -8,11 +8,14 @@ import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { CsvPreview, TableSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import { FIELD_TYPES, type FieldType } from '../../src-shared/schema/schema.types';
+import { desktopShell } from '../engine/desktop';
 import { ErrorLine } from './Messages';
 
 interface Props {
   engine: EngineClient;
   base: string;
+  /** A file chosen before the dialog opened (a dialog or a drop): previewed at once. */
+  initialPath?: string;
   onImported(table: TableSchema, count: number): void;
   onClose(): void;
 }
@@ -24,8 +27,8 @@ interface Column {
   skip: boolean;
 }
 
-export function ImportDialog({ engine, base, onImported, onClose }: Props): React.JSX.Element {
-  const [path, setPath] = useState('');
+export function ImportDialog({ engine, base, initialPath = '', onImported, onClose }: Props): React.JSX.Element {
+  const [path, setPath] = useState(initialPath);
   const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [columns, setColumns] = useState<Column[]>([]);
   const [table, setTable] = useState('');
@@ -42,18 +45,32 @@ export function ImportDialog({ engine, base, onImported, onClose }: Props): Reac
     [engine],
   );
 
-  const loadPreview = async (): Promise<void> => {
-    if (!path.trim()) {
+  const shell = desktopShell();
+  const browse = async (): Promise<void> => {
+    const p = await shell?.showDialog({ kind: 'openCsv' });
+    if (!p) return;
+    setPath(p);
+    await loadPreview(p);
+  };
+
+  // A file chosen before the dialog opened is previewed at once (once: the effect has no deps).
+  const initial = useRef(initialPath);
+  useEffect(() => {
+    if (initial.current) void loadPreview(initial.current);
+  }, []);
+
+  const loadPreview = async (file = path): Promise<void> => {
+    if (!file.trim()) {
       setError('Type the path of a CSV file, for example /home/me/parts.csv.');
       return;
     }
     setBusy('preview');
     setError(null);
     try {
-      const p = await engine['csv.preview']({ base, path: path.trim(), rows: 8 });
+      const p = await engine['csv.preview']({ base, path: file.trim(), rows: 8 });
       setPreview(p);
       setColumns(p.columns.map((c) => ({ name: c.name, type: c.type, options: c.options, skip: false })));
-      setTable(path.trim().split(/[\\/]/).pop()!.replace(/\.[^.]+$/, '') || 'Imported');
+      setTable(file.trim().split(/[\\/]/).pop()!.replace(/\.[^.]+$/, '') || 'Imported');
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -109,6 +126,11 @@ export function ImportDialog({ engine, base, onImported, onClose }: Props): Reac
               setPath(e.target.value);
               setPreview(null);
             }} spellCheck={false} autoFocus disabled={busy === 'import'} />
+          {shell && (
+            <button type="button" disabled={busy !== null} onClick={() => void browse()}>
+              Browse…
+            </button>
+          )}
           <button type="submit" disabled={busy !== null}>
             Preview
           </button>

@@ -1,7 +1,11 @@
-/** Start screen: recent bases, create a base, open a base (by path in browser mode). */
+/**
+ * Start screen: recent bases, create a base, open a base: with the system's file dialogs in the
+ * desktop app, by typing a path in either.
+ */
 import { useState } from 'react';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { BaseInfo } from '../../src-shared/api/engine.dto';
+import { desktopShell } from '../engine/desktop';
 import { forgetBase, recentBases } from './recent';
 import { ErrorLine } from './Messages';
 
@@ -15,6 +19,12 @@ export function StartScreen({ engine, onOpened }: Props): React.JSX.Element {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [recent, setRecent] = useState(recentBases);
+
+  const shell = desktopShell();
+  const browse = async (what: 'create' | 'open'): Promise<void> => {
+    const p = await shell?.showDialog({ kind: what === 'create' ? 'newBase' : 'openBase' });
+    if (p) await run(what, p);
+  };
 
   const run = async (what: 'create' | 'open', target: string): Promise<void> => {
     const p = target.trim();
@@ -36,6 +46,16 @@ export function StartScreen({ engine, onOpened }: Props): React.JSX.Element {
     <main className="start">
       <h1>Baseplate</h1>
       <p className="tagline">A local-first database for engineering teams.</p>
+      {shell && (
+        <div className="buttons start-native">
+          <button type="button" className="primary" disabled={busy} onClick={() => void browse('create')}>
+            New base…
+          </button>
+          <button type="button" disabled={busy} onClick={() => void browse('open')}>
+            Open base…
+          </button>
+        </div>
+      )}
       <form
         className="start-form"
         onSubmit={(e) => {

@@ -1,17 +1,14 @@
 /**
- * The renderer's one way to the engine: an EngineClient. In Electron the preload exposes it as
- * `window.baseplate`; in browser mode it runs over a WebSocket to the page's own server,
- * authenticated by the session token the printed address carries.
+ * The renderer's one way to the engine: an EngineClient. In Electron it runs over the preload's
+ * bridge (`window.baseplateDesktop.engine`, a MessagePort to the engine process); in browser mode
+ * over a WebSocket to the page's own server, authenticated by the session token the printed address
+ * carries.
  */
 import type { EngineClient } from '../../src-shared/api/engine.contract';
-import { createEngineClient } from '../../src-shared/api/engine.rpc';
+import { createEngineClient, type ClientTransport } from '../../src-shared/api/engine.rpc';
+import './desktop';
 import { socketTransport } from '../../src-shared/api/engine.wire';
 
-declare global {
-  interface Window {
-    baseplate?: EngineClient;
-  }
-}
 
 /** Window event fired when the connection to the engine is lost; `detail` says why. */
 export const ENGINE_LOST = 'baseplate:engine-lost';
@@ -33,7 +30,17 @@ function sessionToken(): string | null {
 }
 
 export function connectEngine(): Promise<EngineClient> {
-  if (window.baseplate) return Promise.resolve(window.baseplate);
+  const desktop = window.baseplateDesktop;
+  if (desktop) {
+    desktop.engine.onLost((reason) => window.dispatchEvent(new CustomEvent(ENGINE_LOST, { detail: reason })));
+    return Promise.resolve(
+      createEngineClient({
+        call: (method, input) => desktop.engine.call(method, input),
+        subscribe: ((event: 'change' | 'progress', listener: (e: unknown) => void) =>
+          event === 'change' ? desktop.engine.onChange(listener) : desktop.engine.onProgress(listener)) as ClientTransport['subscribe'],
+      }),
+    );
+  }
   const token = sessionToken();
   if (!token) return Promise.reject(new Error("Open the address printed by 'npm start' or 'baseplate serve': it carries this session's key."));
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc?token=${encodeURIComponent(token)}`;

@@ -22,6 +22,7 @@ import { FieldMenu } from './FieldMenu';
 import { GroupedView } from './GroupedView';
 import { formatTsv, parseTsv } from '../../src-shared/text/tsv';
 import { ErrorLine, NoticeLine } from '../app/Messages';
+import { desktopShell, onAppCommand } from '../engine/desktop';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -53,6 +54,29 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   const [popover, setPopover] = useState<'filter' | 'hide' | 'export' | 'group' | null>(null);
   const [version, setVersion] = useState(0);
   const view = table.views.find((v) => v.id === viewId) ?? table.views[0]!;
+
+  const searchBox = useRef<HTMLInputElement | null>(null);
+  // Ctrl/Cmd+F and the desktop's Edit → Find go to the search box; Export CSV… opens its form.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        searchBox.current?.focus();
+        searchBox.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    const off = onAppCommand((c) => {
+      if (c.command === 'view.search') {
+        searchBox.current?.focus();
+        searchBox.current?.select();
+      } else if (c.command === 'csv.export') setPopover('export');
+    });
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      off();
+    };
+  }, []);
 
   // Popovers belong to the view they were opened on.
   useEffect(() => {
@@ -335,6 +359,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
         <input
           type="search"
           className="search"
+          ref={searchBox}
           aria-label="Search records"
           placeholder="Search"
           value={searchText}
@@ -636,6 +661,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
 function ExportForm({ engine, base, table, view, onDone }: { engine: EngineClient; base: string; table: TableSchema; view: ViewSchema; onDone(message: string | null): void }): React.JSX.Element {
   const [path, setPath] = useState(`${table.name}.csv`);
   const [error, setError] = useState<string | null>(null);
+  const shell = desktopShell();
   return (
     <form
       className="popover export-form"
@@ -651,7 +677,14 @@ function ExportForm({ engine, base, table, view, onDone }: { engine: EngineClien
       }}
     >
       <p className="muted">The records, fields and order of the view '{view.name}'.</p>
-      <input aria-label="Export to file" value={path} onChange={(e) => setPath(e.target.value)} autoFocus spellCheck={false} />
+      <div className="row">
+        <input aria-label="Export to file" value={path} onChange={(e) => setPath(e.target.value)} autoFocus spellCheck={false} />
+        {shell && (
+          <button type="button" onClick={() => void shell.showDialog({ kind: 'saveCsv', defaultName: `${table.name.replace(/[/\\\0]/g, '_')}.csv` }).then((p) => p && setPath(p))}>
+            Browse…
+          </button>
+        )}
+      </div>
       <div className="buttons">
         <button type="button" onClick={() => onDone(null)}>
           Cancel

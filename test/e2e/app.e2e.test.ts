@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
 import { call as engineCall } from '../bench/bench-util';
-import { findChromium, launchBrowser, screenshotPath, startBrowserMode, type BrowserMode } from './browser';
+import { createBaseAndTable, findChromium, launchBrowser, screenshotPath, startBrowserMode, type BrowserMode } from './browser';
 
 const haveBrowser = findChromium() !== null;
 if (!haveBrowser && process.env.CI) throw new Error('CI needs a Chromium for the end-to-end tests (.ci/run installs Debian\'s chromium).');
@@ -40,13 +40,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
 
   it('creates a base and a table, shows fields added by the engine, and edits a cell', async () => {
     const file = tmp.file('e2e.base');
-    await page.getByLabel('Base file').fill(file);
-    await page.getByRole('button', { name: 'Create new base' }).click();
-    await page.getByText('This base has no tables yet').waitFor();
-
-    await page.getByLabel('New table name').fill('Parts');
-    await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await page.getByRole('heading', { name: 'Parts' }).waitFor();
+    await createBaseAndTable(page, file, 'Parts');
     await page.getByText('0 records').waitFor();
 
     // Fields created by another client (here the engine directly) appear through change events.
@@ -326,6 +320,30 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await recent.getByRole('button', { name: /e2e\.base$/ }).click();
     await page.getByRole('heading', { name: 'Parts' }).waitFor();
     await page.getByText('Hex bolt M8').waitFor();
+  });
+
+  it('goes to the search box on Ctrl+F, and says what to do with files dropped on the page', async () => {
+    await page.getByRole('heading', { name: 'Parts' }).click();
+    await page.keyboard.press('Control+f');
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.getAttribute("aria-label")')).toBe('Search records');
+    await page.keyboard.press('Escape');
+
+    // (Page code as text: these tests compile without the DOM's types.)
+    const drop = (name: string): Promise<unknown> =>
+      page.evaluate(`(() => {
+        const data = new DataTransfer();
+        data.items.add(new File(['Part,Qty\\nBolt,4\\n'], ${JSON.stringify(name)}, { type: 'text/plain' }));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      })()`);
+    // A browser never tells a page where a dropped file is; the desktop app does.
+    await drop('parts.csv');
+    const problem = page.getByRole('alert').filter({ hasText: "This browser does not tell Baseplate where 'parts.csv' is on disk" });
+    await problem.waitFor();
+    await problem.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => problem.count()).toBe(0);
+    await drop('drawing.pdf');
+    await page.getByRole('alert').filter({ hasText: "Baseplate opens .base files and imports .csv files; 'drawing.pdf' is neither." }).waitFor();
+    await page.getByRole('button', { name: 'Dismiss' }).click();
   });
 
   it('says so clearly when the engine goes away', async () => {

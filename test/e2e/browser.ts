@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { Engine } from '../../src-main/engine/engine';
 import { startWebServer, type WebServer } from '../../src-main/web/web-server';
@@ -81,4 +81,14 @@ export async function startBrowserMode(): Promise<BrowserMode> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, `${name}.png`);
+}
+
+/** From the start screen: creates the base FILE by its path and a table in it, and waits for both. */
+export async function createBaseAndTable(page: Page, file: string, table: string): Promise<void> {
+  await page.getByLabel('Base file').fill(file);
+  await page.getByRole('button', { name: 'Create new base' }).click();
+  await page.getByText('This base has no tables yet').waitFor();
+  await page.getByLabel('New table name').fill(table);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('heading', { name: table }).waitFor();
 }

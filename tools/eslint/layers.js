@@ -50,6 +50,7 @@ function forbiddenBare(layer, spec) {
       if (['electron', 'better-sqlite3'].includes(root)) return `the renderer may not import '${root}'`;
       return null;
     case 'preload':
+      if (isNode) return 'the preload runs sandboxed, without Node built-ins; ask the main process over a fixed IPC channel';
       if (root === 'better-sqlite3') return 'the preload may not import better-sqlite3';
       return null;
     case 'engine':

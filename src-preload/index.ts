@@ -1,0 +1,80 @@
+/**
+ * The preload: the page's only way out of its sandbox. It exposes `window.baseplateDesktop`
+ * (src-shared/api/shell.contract.ts) and nothing else: engine calls whose method is in the engine
+ * contract (the allow-list is the contract itself), carried over a MessagePort straight to the
+ * engine process, and a handful of shell requests to the main process, each with a fixed channel.
+ * No ipcRenderer, no Node, no generic messaging reaches the page.
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { Result } from '../src-shared/errors';
+import { isEngineMethod } from '../src-shared/api/engine.rpc';
+import { channelTransport, type CallMessage } from '../src-shared/api/engine.wire';
+import {
+  SHELL_IPC, menuCommandSchema, type DesktopBridge, type DialogRequest, type MenuCommand,
+} from '../src-shared/api/shell.contract';
+
+let port: MessagePort | null = null;
+let lost: string | null = null;
+/** Calls made before the engine's port arrived, sent when it does. */
+const queued: CallMessage[] = [];
+const messageListeners = new Set<(msg: unknown) => void>();
+const closeListeners = new Set<(reason: string) => void>();
+
+ipcRenderer.on(SHELL_IPC.enginePort, (event) => {
+  const next = event.ports[0];
+  if (!next || port) return;
+  port = next;
+  port.onmessage = (e: MessageEvent) => {
+    for (const l of messageListeners) l(e.data);
+  };
+  port.start();
+  for (const msg of queued.splice(0)) port.postMessage(msg);
+});
+ipcRenderer.on(SHELL_IPC.engineLost, (_event, reason: unknown) => {
+  if (lost !== null) return;
+  lost = typeof reason === 'string' ? reason : 'the engine process stopped';
+  port?.close();
+  for (const l of closeListeners) l(lost);
+});
+ipcRenderer.send(SHELL_IPC.enginePort);
+
+const transport = channelTransport({
+  isOpen: () => lost === null,
+  send: (msg) => (port ? port.postMessage(msg) : queued.push(msg)),
+  onMessage: (l) => messageListeners.add(l),
+  onClose: (l) => closeListeners.add(l),
+});
+
+const notAllowed = (method: string): Result<unknown> => ({
+  ok: false,
+  error: { code: 'INVALID_INPUT', message: `Unknown engine method ${JSON.stringify(String(method)).slice(0, 80)}` },
+});
+
+const bridge: DesktopBridge = {
+  engine: {
+    call: (method, input) => (isEngineMethod(method) ? transport.call(method, input) : Promise.resolve(notAllowed(method))),
+    onChange: (listener) => transport.subscribe('change', listener),
+    onProgress: (listener) => transport.subscribe('progress', listener),
+    onLost: (listener) => {
+      const once = (reason: string): void => listener(reason);
+      closeListeners.add(once);
+      return () => closeListeners.delete(once);
+    },
+  },
+  shell: {
+    platform: process.platform === 'darwin' || process.platform === 'win32' ? process.platform : 'linux',
+    showDialog: (request: DialogRequest) => ipcRenderer.invoke(SHELL_IPC.dialog, request) as Promise<string | null>,
+    pathForFile: (file: object) => (file instanceof File ? webUtils.getPathForFile(file) : ''),
+    onMenuCommand: (listener: (c: MenuCommand) => void) => {
+      const handler = (_event: unknown, raw: unknown): void => {
+        const parsed = menuCommandSchema.safeParse(raw);
+        if (parsed.success) listener(parsed.data);
+      };
+      ipcRenderer.on(SHELL_IPC.menu, handler);
+      return () => void ipcRenderer.off(SHELL_IPC.menu, handler);
+    },
+    baseOpened: (path: string | null) => ipcRenderer.send(SHELL_IPC.baseOpened, { path }),
+  },
+};
+
+contextBridge.exposeInMainWorld('baseplateDesktop', bridge);
