@@ -38,6 +38,16 @@ ipcRenderer.on(SHELL_IPC.engineLost, (_event, reason: unknown) => {
 });
 ipcRenderer.send(SHELL_IPC.enginePort);
 
+// Menu commands (and a base the OS asked to open) can arrive before the page listens: they wait.
+const menuListeners = new Set<(c: MenuCommand) => void>();
+const menuQueue: MenuCommand[] = [];
+ipcRenderer.on(SHELL_IPC.menu, (_event, raw: unknown) => {
+  const parsed = menuCommandSchema.safeParse(raw);
+  if (!parsed.success) return;
+  if (menuListeners.size === 0) menuQueue.push(parsed.data);
+  else for (const l of menuListeners) l(parsed.data);
+});
+
 const transport = channelTransport({
   isOpen: () => lost === null,
   send: (msg) => (port ? port.postMessage(msg) : queued.push(msg)),
@@ -66,12 +76,9 @@ const bridge: DesktopBridge = {
     showDialog: (request: DialogRequest) => ipcRenderer.invoke(SHELL_IPC.dialog, request) as Promise<string | null>,
     pathForFile: (file: object) => (file instanceof File ? webUtils.getPathForFile(file) : ''),
     onMenuCommand: (listener: (c: MenuCommand) => void) => {
-      const handler = (_event: unknown, raw: unknown): void => {
-        const parsed = menuCommandSchema.safeParse(raw);
-        if (parsed.success) listener(parsed.data);
-      };
-      ipcRenderer.on(SHELL_IPC.menu, handler);
-      return () => void ipcRenderer.off(SHELL_IPC.menu, handler);
+      menuListeners.add(listener);
+      for (const c of menuQueue.splice(0)) listener(c);
+      return () => void menuListeners.delete(listener);
     },
     baseOpened: (path: string | null) => ipcRenderer.send(SHELL_IPC.baseOpened, { path }),
   },

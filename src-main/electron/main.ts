@@ -25,6 +25,16 @@ const PRELOAD = path.join(here, '../preload/index.cjs');
 const ENGINE_ENTRY = path.join(here, 'engine.js');
 const DEV_URL = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const MAX_RECENT = 12;
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+};
 
 // Tests (and people keeping several profiles) give the app its own settings folder.
 if (process.env.BASEPLATE_USER_DATA) app.setPath('userData', path.resolve(process.env.BASEPLATE_USER_DATA));
@@ -242,7 +252,13 @@ function run(): void {
   /** A base named on the command line (or by the OS, e.g. a double-clicked .base file). */
   const baseArgument = (argv: readonly string[]): string | null => {
     const candidate = argv.slice(1).find((a) => !a.startsWith('-') && a.endsWith('.base'));
-    return candidate ? path.resolve(candidate) : null;
+    if (!candidate) return null;
+    // Linux desktop entries may hand over file:// URIs.
+    try {
+      return candidate.startsWith('file:') ? fileURLToPath(candidate) : path.resolve(candidate);
+    } catch {
+      return null;
+    }
   };
   const openPath = (p: string): void => {
     const w = mainWindow ?? createWindow();
@@ -257,18 +273,25 @@ function run(): void {
     const p = baseArgument(argv);
     if (p) openPath(p);
   });
+  // Before the app is ready, a file the OS hands over waits for the first window.
+  let pendingOpen: string | null = null;
   app.on('open-file', (event, p) => {
     event.preventDefault();
-    if (app.isReady()) openPath(p);
-    else app.once('ready', () => openPath(p));
+    if (app.isReady() && mainWindow) openPath(p);
+    else pendingOpen = p;
   });
 
+  let stopped = false;
   app.on('before-quit', (event) => {
-    if (quitting || !engine) return;
-    // Let the engine close every base cleanly, then quit for real.
+    if (stopped || !engine) return;
+    // Let the engine close every base cleanly, then quit for real (a second Quit meanwhile waits too).
     event.preventDefault();
+    if (quitting) return;
     quitting = true;
-    void stopEngine().then(() => app.quit());
+    void stopEngine().then(() => {
+      stopped = true;
+      app.quit();
+    });
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
@@ -287,13 +310,17 @@ function run(): void {
       const response = await net.fetch(pathToFileURL(file).toString()).catch(() => null);
       if (!response || !response.ok) return new Response('Not found', { status: 404 });
       const headers = new Headers(response.headers);
+      // Module scripts need their type (nosniff is on), whatever the file fetch reported.
+      const type = CONTENT_TYPES[path.extname(file).toLowerCase()];
+      if (type) headers.set('Content-Type', type);
       headers.set('Content-Security-Policy', APP_CSP);
       headers.set('X-Content-Type-Options', 'nosniff');
       return new Response(response.body, { status: 200, headers });
     });
     buildMenu();
     startEngine();
-    const first = baseArgument(process.argv);
+    const first = pendingOpen ?? baseArgument(process.argv);
+    pendingOpen = null;
     createWindow();
     if (first) openPath(first);
   });

@@ -44,7 +44,7 @@ export function menuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
       { label: 'Open Base…', accelerator: 'CmdOrCtrl+O', click: cmd('base.open') },
       { label: 'Open Recent', submenu: recentItems },
       { type: 'separator' },
-      { label: 'Import CSV…', accelerator: 'CmdOrCtrl+Shift+I', click: cmd('csv.import') },
+      { label: 'Import CSV…', accelerator: 'CmdOrCtrl+I', click: cmd('csv.import') },
       { label: 'Export CSV…', accelerator: 'CmdOrCtrl+Shift+E', click: cmd('csv.export') },
       { type: 'separator' },
       { label: 'Close Base', accelerator: 'CmdOrCtrl+Shift+W', click: cmd('base.close') },

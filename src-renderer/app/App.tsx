@@ -54,10 +54,13 @@ export function App(): React.JSX.Element {
     [engine, opened],
   );
 
-  // Desktop menus: the base commands are the app's; the rest go to the open base.
+  // Desktop menus: the base commands are the app's; the rest go to the open base. Commands wait
+  // in the preload until the engine is connected and this listens.
   useEffect(
     () =>
-      shell?.onMenuCommand((c) => {
+      engine === null
+        ? undefined
+        : shell?.onMenuCommand((c) => {
         if (c.command === 'base.new') void shell.showDialog({ kind: 'newBase' }).then((p) => open('create', p));
         else if (c.command === 'base.open') void shell.showDialog({ kind: 'openBase' }).then((p) => open('open', p));
         else if (c.command === 'base.openPath') void open('open', c.path);
@@ -65,7 +68,7 @@ export function App(): React.JSX.Element {
         else if (base) sendAppCommand(c);
         else if (c.command === 'csv.import' || c.command === 'csv.export') setProblem('Open a base first: CSV files are imported into, and exported from, a base.');
       }),
-    [open, opened, base],
+    [engine, open, opened, base],
   );
 
   // Files dropped on the window: a base opens; a CSV file is imported into the open base.
