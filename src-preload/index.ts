@@ -6,8 +6,7 @@
  * No ipcRenderer, no Node, no generic messaging reaches the page.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { Result } from '../src-shared/errors';
-import { isEngineMethod } from '../src-shared/api/engine.rpc';
+import { isEngineMethod, unknownMethod } from '../src-shared/api/engine.rpc';
 import { channelTransport, type CallMessage } from '../src-shared/api/engine.wire';
 import {
   SHELL_IPC, menuCommandSchema, type DesktopBridge, type DialogRequest, type MenuCommand,
@@ -55,14 +54,10 @@ const transport = channelTransport({
   onClose: (l) => closeListeners.add(l),
 });
 
-const notAllowed = (method: string): Result<unknown> => ({
-  ok: false,
-  error: { code: 'INVALID_INPUT', message: `Unknown engine method ${JSON.stringify(String(method)).slice(0, 80)}` },
-});
 
 const bridge: DesktopBridge = {
   engine: {
-    call: (method, input) => (isEngineMethod(method) ? transport.call(method, input) : Promise.resolve(notAllowed(method))),
+    call: (method, input) => (isEngineMethod(method) ? transport.call(method, input) : Promise.resolve(unknownMethod(method))),
     onChange: (listener) => transport.subscribe('change', listener),
     onProgress: (listener) => transport.subscribe('progress', listener),
     onLost: (listener) => {

@@ -11,7 +11,7 @@ import type { MenuCommand } from '../../src-shared/api/shell.contract';
 import { makeTempDir } from '../engine/testing/temp-dir';
 import { menuTemplate, RECENT_IN_MENU } from './menu';
 import { APP_CSP, appFileFor, isAppUrl, isExternalLink } from './security';
-import { DEFAULT_STATE, MIN_SIZE, readState, restoreState, writeState } from './window-state';
+import { DEFAULT_STATE, MIN_SIZE, readJson, restoreState, writeJson } from './window-state';
 
 describe('app URLs and links', () => {
   it('accepts only the app scheme and, in development, the dev server origin', () => {
@@ -87,13 +87,13 @@ describe('window state', () => {
     const tmp = makeTempDir();
     try {
       const file = tmp.file('deep/window-state.json');
-      writeState(file, { x: 1, y: 2, width: 1000, height: 700, maximized: false });
-      expect(readState(file)).toEqual({ x: 1, y: 2, width: 1000, height: 700, maximized: false });
-      writeState(file, { width: 900, height: 600, maximized: true });
-      expect(readState(file)).toEqual({ width: 900, height: 600, maximized: true });
+      writeJson(file, { x: 1, y: 2, width: 1000, height: 700, maximized: false });
+      expect(readJson(file)).toEqual({ x: 1, y: 2, width: 1000, height: 700, maximized: false });
+      writeJson(file, { width: 900, height: 600, maximized: true });
+      expect(readJson(file)).toEqual({ width: 900, height: 600, maximized: true });
       fs.writeFileSync(file, '{"width": 9');
-      expect(readState(file)).toBeNull();
-      expect(readState(tmp.file('missing.json'))).toBeNull();
+      expect(readJson(file)).toBeNull();
+      expect(readJson(tmp.file('missing.json'))).toBeNull();
     } finally {
       tmp.cleanup();
     }

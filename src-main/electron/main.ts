@@ -5,7 +5,6 @@
  * Electron. What this file decides is security: pages come only from the app's own scheme, run
  * sandboxed with context isolation and no Node, and may not navigate or open windows elsewhere.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -17,7 +16,7 @@ import {
 } from '../../src-shared/api/shell.contract';
 import { menuTemplate } from './menu';
 import { APP_CSP, APP_ENTRY, APP_SCHEME, appFileFor, isAppUrl, isExternalLink } from './security';
-import { MIN_SIZE, readState, restoreState, writeState, type WindowState } from './window-state';
+import { MIN_SIZE, readJson, restoreState, writeJson, type WindowState } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.join(here, '../renderer');
@@ -82,13 +81,12 @@ function run(): void {
 
   // ---- recent bases ----
   const readRecent = (): string[] => {
-    const v = readState(recentFile());
+    const v = readJson(recentFile());
     return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string' && p.length > 0).slice(0, MAX_RECENT) : [];
   };
   const writeRecent = (list: string[]): void => {
     try {
-      fs.mkdirSync(path.dirname(recentFile()), { recursive: true });
-      fs.writeFileSync(recentFile(), JSON.stringify(list.slice(0, MAX_RECENT)));
+      writeJson(recentFile(), list.slice(0, MAX_RECENT));
     } catch {
       // A recent list that cannot be saved is not worth interrupting anyone for.
     }
@@ -134,14 +132,14 @@ function run(): void {
     const b = w.getNormalBounds();
     const state: WindowState = { x: b.x, y: b.y, width: b.width, height: b.height, maximized: w.isMaximized() };
     try {
-      writeState(stateFile(), state);
+      writeJson(stateFile(), state);
     } catch {
       // The next start uses the default size; nothing else depends on it.
     }
   };
 
   function createWindow(initial?: MenuCommand): BrowserWindow {
-    const state = restoreState(readState(stateFile()), screen.getAllDisplays().map((d) => d.workArea));
+    const state = restoreState(readJson(stateFile()), screen.getAllDisplays().map((d) => d.workArea));
     const w = new BrowserWindow({
       ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
       width: state.width,

@@ -51,7 +51,8 @@ export function restoreState(saved: unknown, workAreas: readonly Rect[]): Window
   return onScreen ? { x, y, width, height, maximized } : { width, height, maximized };
 }
 
-export function readState(file: string): unknown {
+/** A small JSON settings file; null when missing or damaged. */
+export function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
   } catch {
@@ -59,10 +60,10 @@ export function readState(file: string): unknown {
   }
 }
 
-/** Writes the state whole or not at all (a temporary file renamed over the old one). */
-export function writeState(file: string, state: WindowState): void {
+/** Writes a small JSON settings file whole or not at all (a temporary file renamed over the old one). */
+export function writeJson(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(state));
+  fs.writeFileSync(tmp, JSON.stringify(value));
   fs.renameSync(tmp, file);
 }

@@ -15,10 +15,15 @@ export function isEngineMethod(method: unknown): method is EngineMethod {
   return typeof method === 'string' && Object.prototype.hasOwnProperty.call(engineContract, method);
 }
 
+/** The answer to a call of a method the contract does not have. */
+export function unknownMethod(method: unknown): Result<unknown> {
+  return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown engine method ${JSON.stringify(String(method)).slice(0, 80)}` } };
+}
+
 /** Validates and runs one call. Never throws: failures come back as data. */
 export async function dispatch(handlers: EngineHandlers, method: unknown, input: unknown): Promise<Result<unknown>> {
   if (!isEngineMethod(method)) {
-    return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown engine method ${JSON.stringify(String(method)).slice(0, 80)}` } };
+    return unknownMethod(method);
   }
   const parsed = engineContract[method].input.safeParse(input ?? {});
   if (!parsed.success) {
