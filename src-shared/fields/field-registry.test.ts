@@ -189,6 +189,19 @@ describe('field registry', () => {
     expect(getFieldType('createdTime').format('2024-01-05T14:30:07.000Z', SAMPLES.createdTime[0]!.options)).toBe('2024-01-05 14:30:07');
   });
 
+  it('parses text into stored values, which normalize returns unchanged (imports project parsed values without normalizing)', () => {
+    const texts = ['', ' x ', '42', '-3.5', '1,234.5', '50%', '$12', 'yes', 'no', 'true', '2024-02-29', '02/29/2024', '1:30', '1:02:03.5', 'Red', 'red, Green', 'a@b.co', 'https://x.y', '{"a":1}', '[1,2]'];
+    eachSample((type, options, value) => {
+      const def = getFieldType(type);
+      if (def.computed) return;
+      for (const text of [...texts, def.format(value, options)]) {
+        const parsed = def.parse(text, options);
+        if (!parsed.ok) continue;
+        expect(def.normalize(parsed.value, options), `${type} ${JSON.stringify(options)} ${JSON.stringify(text)}`).toEqual({ ok: true, value: parsed.value });
+      }
+    });
+  });
+
   it('accepts every stored value unchanged through normalize (editable types)', () => {
     eachSample((type, options, value) => {
       if (getFieldType(type).computed) return;

@@ -13,10 +13,11 @@ import * as Y from 'yjs';
 import { openBaseFile, type OpenOptions } from '../db/base-file';
 import { DocStore, type CapturedUpdate } from '../docs/doc-store';
 import { Projector, SEARCH_STEP_ROWS } from '../projection/projector';
+import type { RowBatch } from '../projection/row-batch';
 import { projectionTable } from '../projection/projection-names';
 import { SCHEMA_DOC_ID, listShards, readSchema, addShard } from '../../../src-shared/docs/schema-doc';
 import {
-  cellsMap, parseShardDocId, recordReader, recordIdOfCellKey, type RecordBase, recordIds, recordsMap, shardDocId,
+  cellsMap, parseShardDocId, recordReader, recordIdOfCellKey, recordIds, recordsMap, shardDocId,
 } from '../../../src-shared/docs/table-doc';
 import type { TxOrigin } from '../../../src-shared/docs/origin';
 import type { BaseSchema, TableSchema } from '../../../src-shared/schema/schema.types';
@@ -62,7 +63,8 @@ export interface Writer {
    * stores `update` as its doc's first update without loading it, and projects its records from
    * `bases`, which must be exactly what the update holds.
    */
-  appendShard(tableId: string, shardId: string, update: Uint8Array, ids: readonly string[], bases: readonly RecordBase[]): void;
+  /** Adds a new shard doc from its update, with its records' rows projected beforehand (see Projector.insertRows). */
+  appendShard(tableId: string, shardId: string, update: Uint8Array, ids: readonly string[], rows: RowBatch): void;
   history(row: HistoryRow): void;
 }
 
@@ -223,7 +225,7 @@ export class BaseSession {
       },
       history: (row) => state.history.push(row),
       deferSearch: (tableId) => this.projector.deferSearch(tableId),
-      appendShard: (tableId, shardId, update, ids, bases) => this.appendShard(run, state, tableId, shardId, update, ids, bases),
+      appendShard: (tableId, shardId, update, ids, rows) => this.appendShard(run, state, tableId, shardId, update, ids, rows),
       release: (tableId) => {
         for (const id of this.docs.loadedIds()) if (id.startsWith(tableId + '/')) this.docs.evict(id);
       },
@@ -349,7 +351,7 @@ export class BaseSession {
     shardId: string,
     update: Uint8Array,
     ids: readonly string[],
-    bases: readonly RecordBase[],
+    rows: RowBatch,
   ): void {
     const docId = shardDocId(tableId, shardId);
     if (this.docs.isLoaded(docId) || this.docs.hasStored(docId)) {
@@ -363,10 +365,7 @@ export class BaseSession {
     const captured: CapturedUpdate = { docId, update, origin: state.origin };
     this.docs.persist([captured], state.now);
     if (this.updateListeners.size > 0) run.updates.push(captured);
-    for (let i = 0; i < ids.length; i++) {
-      const b = bases[i]!;
-      this.projector.upsert(table, ids[i]!, shardId, { createdAt: b.c, autonumber: b.n, values: b.v, editedAt: {} }, true);
-    }
+    this.projector.insertRows(table, shardId, ids, rows);
     this.fillOf(tableId).set(shardId, ids.length);
     run.changedTables.add(tableId);
   }

@@ -7,7 +7,7 @@
  */
 import { sqliteTable, text, integer, blob, index, primaryKey } from 'drizzle-orm/sqlite-core';
 
-/** Base identity and format facts: `baseId`, `createdAt`, `createdBy`. */
+/** Base identity and format facts: `baseId`, `createdAt`, `createdBy`, `recordShapes` (the record shapes its docs may hold). */
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),

@@ -18,6 +18,7 @@ import type { CellValue, FieldSchema, TableSchema, ViewSchema } from '../../../s
 import { assertNever, EngineError } from '../../../src-shared/errors';
 import type { BaseSession, Writer } from '../base/base-session';
 import { projectionTable } from '../projection/projection-names';
+import type { RowBatch } from '../projection/row-batch';
 
 export interface CellWrite {
   recordId: string;
@@ -51,7 +52,7 @@ export type Op =
   | { op: 'createRecords'; tableId: string; records: RecordSeed[] }
   | { op: 'deleteRecords'; tableId: string; ids: string[] }
   /** A new shard built elsewhere (a bulk import's worker): stored as is, its records projected. Inverse: deleteRecords. */
-  | { op: 'appendShard'; tableId: string; shardId: string; ids: string[]; bases: RecordBase[]; update: Uint8Array };
+  | { op: 'appendShard'; tableId: string; shardId: string; ids: string[]; rows: RowBatch; update: Uint8Array };
 
 /** Where each record lives, from the projection (reads never load docs). */
 function shardsOf(session: BaseSession, tableId: string, ids: readonly string[]): Map<string, string> {
@@ -159,7 +160,7 @@ export function applyOp(session: BaseSession, w: Writer, op: Op): Op {
     case 'deleteRecords':
       return applyDeleteRecords(session, w, op.tableId, op.ids);
     case 'appendShard':
-      w.appendShard(op.tableId, op.shardId, op.update, op.ids, op.bases);
+      w.appendShard(op.tableId, op.shardId, op.update, op.ids, op.rows);
       return { op: 'deleteRecords', tableId: op.tableId, ids: op.ids };
     default:
       return assertNever(op, 'op');

@@ -13,10 +13,11 @@
  */
 import type Database from 'better-sqlite3';
 import { getFieldType } from '../../../src-shared/fields/field-registry';
-import type { SqlValue } from '../../../src-shared/fields/field-type';
+import type { FieldTypeDef, RecordMeta, SqlValue } from '../../../src-shared/fields/field-type';
 import type { RecordState } from '../../../src-shared/docs/table-doc';
 import type { CellValue, FieldSchema, TableSchema } from '../../../src-shared/schema/schema.types';
 import { fieldColumn, fieldIndex, projectionTable, searchTable } from './projection-names';
+import { RowBatchReader, type RowBatch } from './row-batch';
 
 interface TableStatements {
   key: string;
@@ -272,6 +273,29 @@ export class Projector {
     this.queueSearch(table.id, s, rid, textOrNull, false);
   }
 
+  /**
+   * Writes the rows of new records (none of them has a row yet), projected elsewhere by a
+   * RowProjector over the table's fields: an import worker projects while it parses.
+   */
+  insertRows(table: TableSchema, shardId: string, ids: readonly string[], rows: RowBatch): void {
+    const s = this.stmts(table);
+    if (rows.fieldIds.join(',') !== s.key) throw new Error('Projector.insertRows: rows projected over other fields than the table has');
+    if (rows.count !== ids.length) throw new Error('Projector.insertRows: row count differs from record count');
+    const reader = new RowBatchReader(rows);
+    const params: SqlValue[] = new Array(5 + rows.fieldIds.length);
+    params[1] = shardId;
+    params[3] = rows.createdAt;
+    for (let r = 0; r < ids.length; r++) {
+      const text = reader.text(r) || null;
+      params[0] = ids[r]!;
+      params[2] = rows.firstAutonumber + r;
+      params[4] = text;
+      reader.values(r, params, 5);
+      const rid = Number(s.insert.run(params).lastInsertRowid);
+      this.queueSearch(table.id, s, rid, text, false);
+    }
+  }
+
   /** Removes a record's row if it is projected from `shardId` (a restored record may live in another shard). */
   delete(table: TableSchema, recordId: string, shardId: string): void {
     const s = this.stmts(table);
@@ -381,46 +405,76 @@ function columnDef(field: FieldSchema): string {
   return `${fieldColumn(field.id)} ${t}${t === 'TEXT' ? ' COLLATE NOCASE' : ''}`;
 }
 
-/** Field positions in id order: search text is joined in this order, so reordering fields changes nothing. */
-const textOrderCache = new WeakMap<TableSchema, number[]>();
-function textOrder(table: TableSchema): number[] {
-  let order = textOrderCache.get(table);
-  if (!order) {
-    order = table.fields.map((_, i) => i).sort((a, b) => (table.fields[a]!.id < table.fields[b]!.id ? -1 : 1));
-    textOrderCache.set(table, order);
-  }
-  return order;
-}
+type FieldSpec = Pick<FieldSchema, 'id' | 'type' | 'options'>;
 
 /**
- * The projected row of a record: one SQL value per field in table order, and its search text
- * (cell texts in field-id order). A stored value that does not fit the field's current type
- * (possible after a concurrent retype) is normalized, and projected as empty when it cannot be.
+ * Projects records over one list of fields: one SQL value per field, in field order, and the
+ * record's search text (cell texts in field-id order, so reordering fields changes nothing). A
+ * stored value that does not fit the field's current type (possible after a concurrent retype) is
+ * normalized, and projected as empty when it cannot be.
  */
-export function projectRow(table: TableSchema, rec: RecordState): { row: SqlValue[]; text: string } {
-  const row: SqlValue[] = new Array(table.fields.length);
-  const texts: Array<string | null> = new Array(table.fields.length).fill(null);
-  for (let i = 0; i < table.fields.length; i++) {
-    const f = table.fields[i]!;
-    const def = getFieldType(f.type);
-    let value: CellValue | null;
-    if (def.computed) {
-      value = def.compute ? def.compute({ createdAt: rec.createdAt, editedAt: rec.editedAt, autonumber: rec.autonumber }, f) : null;
-    } else {
-      const raw = rec.values[f.id] ?? null;
-      if (raw === null) value = null;
-      else {
-        const n = def.normalize(raw, f.options);
-        value = n.ok ? n.value : null;
+export class RowProjector {
+  readonly width: number;
+  private readonly defs: FieldTypeDef[];
+  private readonly textOrder: number[];
+  private readonly texts: Array<string | null>;
+
+  constructor(readonly fields: readonly FieldSpec[]) {
+    this.width = fields.length;
+    this.defs = fields.map((f) => getFieldType(f.type));
+    this.textOrder = fields.map((_, i) => i).sort((a, b) => (fields[a]!.id < fields[b]!.id ? -1 : 1));
+    this.texts = new Array<string | null>(fields.length).fill(null);
+  }
+
+  /**
+   * Writes the row of a record with `cells` (aligned with the fields) into `out[at .. at + width)`
+   * and returns its search text. `stored`: the cells are known to be stored values (what a field
+   * type's `parse` returns), which `normalize` would return unchanged, so it is skipped.
+   */
+  project(cells: ReadonlyArray<CellValue | null | undefined>, meta: RecordMeta, stored: boolean, out: SqlValue[], at: number): string {
+    const texts = this.texts;
+    for (let i = 0; i < this.width; i++) {
+      const f = this.fields[i]!;
+      const def = this.defs[i]!;
+      let value: CellValue | null;
+      texts[i] = null;
+      if (def.computed) {
+        value = def.compute ? def.compute(meta, f as FieldSchema) : null;
+      } else {
+        const raw = cells[i] ?? null;
+        if (raw === null || stored) value = raw;
+        else {
+          const n = def.normalize(raw, f.options);
+          value = n.ok ? n.value : null;
+        }
+        if (value !== null) texts[i] = def.searchText(value, f.options) || null;
       }
+      out[at + i] = value === null ? null : def.toSql(value, f.options);
     }
-    row[i] = value === null ? null : def.toSql(value, f.options);
-    if (value !== null && !def.computed) texts[i] = def.searchText(value, f.options) || null;
+    let text = '';
+    for (const i of this.textOrder) {
+      const t = texts[i];
+      if (t) text = text ? text + '\n' + t : t;
+    }
+    return text;
   }
-  let text = '';
-  for (const i of textOrder(table)) {
-    const t = texts[i];
-    if (t) text = text ? text + '\n' + t : t;
+}
+
+const projectors = new WeakMap<TableSchema, RowProjector>();
+function rowProjector(table: TableSchema): RowProjector {
+  let p = projectors.get(table);
+  if (!p) {
+    p = new RowProjector(table.fields);
+    projectors.set(table, p);
   }
+  return p;
+}
+
+/** The projected row of a record (see RowProjector): one SQL value per field in table order, and its search text. */
+export function projectRow(table: TableSchema, rec: RecordState): { row: SqlValue[]; text: string } {
+  const p = rowProjector(table);
+  const cells = table.fields.map((f) => rec.values[f.id]);
+  const row: SqlValue[] = new Array(p.width);
+  const text = p.project(cells, rec, false, row, 0);
   return { row, text };
 }

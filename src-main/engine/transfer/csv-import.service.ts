@@ -161,9 +161,10 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, get
       });
       const firstAutonumber = maxAutonumber(ctx, table.id) + 1;
       if (bulk) {
-        const input: ImportWorkerInput = { path: opts.path, targets: columns, createdAt: w.now, firstAutonumber, shardCapacity: SHARD_CAPACITY, batchSize: 2000 };
+        const fields = ctx.session.table(table.id).fields.map((f) => ({ id: f.id, type: f.type, options: f.options }));
+        const input: ImportWorkerInput = { path: opts.path, targets: columns, fields, createdAt: w.now, firstAutonumber, shardCapacity: SHARD_CAPACITY, batchSize: 2000 };
         const progress = { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (done: number, total: number) => opts.onProgress?.(done, total, 'importing') };
-        imported = await getWorker().run(input, progress, (m) => apply({ op: 'appendShard', tableId: table.id, shardId: m.shardId, ids: m.ids, bases: m.bases, update: m.update }));
+        imported = await getWorker().run(input, progress, (m) => apply({ op: 'appendShard', tableId: table.id, shardId: m.shardId, ids: m.ids, rows: m.rows, update: m.update }));
         return table.id;
       }
       const parse = rowParser(columns);

@@ -1,15 +1,18 @@
 /**
  * Messages between a bulk CSV import and its worker thread. The worker reads and parses the file
- * and builds each new shard's Yjs document; the engine writes rows, updates and schema in its one
- * SQLite transaction. The worker never touches SQLite.
+ * and builds each new shard's Yjs document and its records' projected rows; the engine writes rows,
+ * updates and schema in its one SQLite transaction. The worker never touches SQLite.
  */
 import type { ErrorData } from '../../../src-shared/errors';
-import type { RecordBase } from '../../../src-shared/docs/table-doc';
+import type { FieldSchema } from '../../../src-shared/schema/schema.types';
+import type { RowBatch } from '../projection/row-batch';
 import type { ColumnTarget } from './import-rows';
 
 export interface ImportWorkerInput {
   path: string;
   targets: ColumnTarget[];
+  /** Every field of the table, in order: the rows are projected over these. */
+  fields: Array<Pick<FieldSchema, 'id' | 'type' | 'options'>>;
   /** Creation time of every imported record. */
   createdAt: number;
   /** Autonumber of the first imported record. */
@@ -20,12 +23,12 @@ export interface ImportWorkerInput {
   batchSize: number;
 }
 
-/** One full (or the last) shard: its records and its Yjs state as one update. */
+/** One full (or the last) shard: its records' ids and projected rows, and its Yjs state as one update. */
 export interface ShardMessage {
   type: 'shard';
   shardId: string;
   ids: string[];
-  bases: RecordBase[];
+  rows: RowBatch;
   update: Uint8Array;
   /** File bytes read when the shard was complete, of `totalBytes`. */
   bytesRead: number;

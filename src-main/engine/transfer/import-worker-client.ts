@@ -23,7 +23,7 @@ export class ImportWorker {
 
   constructor() {
     // Young-generation room: the worker allocates many short-lived objects per row.
-    this.worker = startWorker(workerUrl('import.worker', new URL('./import.worker.ts', import.meta.url)), { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    this.worker = startWorker(workerUrl('import.worker', new URL('./import.worker.ts', import.meta.url)), { resourceLimits: { maxYoungGenerationSizeMb: 256 } });
     this.worker.on('error', (e: Error) => this.fail(new EngineError('INTERNAL', `The import worker failed: ${e.message}`)));
     this.worker.on('exit', (code: number) => this.fail(new EngineError('INTERNAL', `The import worker stopped unexpectedly (exit code ${code}).`)));
   }
