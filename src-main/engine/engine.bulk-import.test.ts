@@ -5,15 +5,16 @@
  * nothing committed on failure or cancel, and shards that later edits load and change normally.
  */
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BaseSession } from './base/base-session';
 import { WriteLock, type BaseContext } from './base/base-context';
 import { checkBase } from './base/base-check';
 import { UndoStack } from './undo/undo-stack';
-import { BULK_IMPORT_MIN_ROWS, importCsv } from './transfer/csv-import.service';
+import { BULK_IMPORT_MIN_ROWS, importCsv, type SplitOptions } from './transfer/csv-import.service';
 import { countRecords, getRecord, queryPage } from './records/records-query.service';
 import { updateRecords } from './records/records.service';
 import { createField } from './schema/fields.service';
+import { ImportWorker } from './transfer/import-worker-client';
 import { projectionTable } from './projection/projection-names';
 import { makeTempDir } from './testing/temp-dir';
 import { EngineError } from '../../src-shared/errors';
@@ -179,6 +180,111 @@ describe('bulk CSV import through the worker', () => {
       },
     }).catch((e: unknown) => e);
     expect(cancelledAt).toBeGreaterThan(0);
+    expect(failure).toMatchObject({ code: 'CANCELLED' });
+    expect(ctx.session.schema().tables).toEqual([]);
+    expect(checkBase(ctx.session).problems).toEqual([]);
+  });
+});
+
+describe('bulk CSV import in parts', () => {
+  const inParts = (parts: number, importInParts: boolean): SplitOptions => ({ parts, minBytes: 0, firstShare: 1 / parts, importInParts });
+
+  /** Every record of a table in its order (rid), by field name, autonumber included. */
+  function recordsOf(table: string): Array<Record<string, unknown>> {
+    const t = ctx.session.schema().tables.find((x) => x.name === table)!;
+    const rows = ctx.session.db.prepare(`SELECT id, n FROM ${projectionTable(t.id)} ORDER BY rid`).all() as Array<{ id: string; n: number }>;
+    return rows.map((r) => ({ n: r.n, ...getRecord(ctx, table, r.id, 'name').fields }));
+  }
+
+  for (const importInParts of [true, false]) {
+    it(`gives exactly what one pass gives: types, values, file order, autonumbers (${importInParts ? 'imported in parts' : 'analyzed in parts, imported by one worker'})`, async () => {
+      const file = writeCsv('parts.csv', ROWS * 2);
+      const whole = await importCsv(ctx, { path: file, table: 'Whole', split: inParts(1, false) });
+      const analyze = vi.spyOn(ImportWorker.prototype, 'analyze');
+      const split = await importCsv(ctx, { path: file, table: 'Split', split: inParts(3, importInParts) });
+      // Workers inferred the types of parts 2 and 3, each ending between rows.
+      expect(analyze).toHaveBeenCalledTimes(2);
+      for (const r of analyze.mock.results) expect(await r.value).toMatchObject({ complete: true });
+      analyze.mockRestore();
+      expect(split.imported).toBe(ROWS * 2);
+      expect(split.table.fields.map((f) => [f.name, f.type, f.type === 'singleSelect' ? null : f.options])).toEqual(
+        whole.table.fields.map((f) => [f.name, f.type, f.type === 'singleSelect' ? null : f.options]),
+      );
+      const a = recordsOf('Whole');
+      const b = recordsOf('Split');
+      expect(b).toHaveLength(ROWS * 2);
+      expect(b).toEqual(a);
+      expect(b.map((r) => r.n)).toEqual(Array.from({ length: ROWS * 2 }, (_, i) => i + 1));
+      // Imported in parts, each part fills shards of its own: three of about a third each; by one
+      // worker, full shards and the rest.
+      const t = ctx.session.schema().tables.find((x) => x.name === 'Split')!;
+      const shards = (ctx.session.db.prepare(`SELECT count(*) AS n FROM ${projectionTable(t.id)} GROUP BY shard ORDER BY n DESC`).all() as Array<{ n: number }>).map((r) => r.n);
+      if (importInParts) {
+        expect(shards).toHaveLength(3);
+        for (const n of shards) expect(Math.abs(n - (ROWS * 2) / 3)).toBeLessThan(1000);
+      } else {
+        expect(shards).toEqual([10_000, 10_000, 5_000]);
+      }
+      expect(checkBase(ctx.session).problems).toEqual([]);
+      ctx.session.finishSearch();
+      expect(countRecords(ctx, { table: 'Split', search: 'note 24999' })).toBe(1);
+      expect(checkBase(ctx.session).problems).toEqual([]);
+    });
+  }
+
+  it('reads the file as one part when a cut falls inside a quoted value with line breaks', async () => {
+    // A note of many lines in the middle of the file: the cut at half the bytes lands inside it.
+    const middle = Math.floor(ROWS / 2);
+    const longNote = Array.from({ length: 20_000 }, (_, k) => `line ${k}`).join('\n');
+    const file = writeCsv('quoted.csv', ROWS, (i, line) => (i === middle ? line.replace(/"note [^"]*"$/, `"${longNote}"`) : line));
+    const size = fs.statSync(file).size;
+    const noteStart = fs.readFileSync(file).indexOf('line 0');
+    expect(noteStart).toBeLessThan(size / 2);
+    expect(noteStart + longNote.length).toBeGreaterThan(size / 2);
+    const result = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2, true) });
+    expect(result.imported).toBe(ROWS);
+    const rows = recordsOf('Parts');
+    expect(rows[middle]).toMatchObject({ Part: `P-${middle}`, Note: longNote, n: middle + 1 });
+    expect(rows[ROWS - 1]).toMatchObject({ Part: `P-${ROWS - 1}`, n: ROWS });
+    expect(checkBase(ctx.session).problems).toEqual([]);
+  });
+
+  it('names the file row of a bad value in a later part, and commits nothing', async () => {
+    // An existing table decides the types; row 20 000 (file line 20 002) does not fit Qty.
+    await importCsv(ctx, { path: writeCsv('a.csv', 20), table: 'Parts' });
+    const before = recordsOf('Parts');
+    const updatesBefore = docRows();
+    const file = writeCsv('bad.csv', ROWS * 2, (i, line) => (i === 20_000 ? line.replace(`,${i * 2},`, ',lots,') : line));
+    const failure = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2, true) }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'INVALID_VALUE', details: { row: 20_002, column: 'Qty' } });
+    expect(recordsOf('Parts')).toEqual(before);
+    expect(docRows()).toBe(updatesBefore);
+    expect(checkBase(ctx.session).problems).toEqual([]);
+  });
+
+  it('names the file row of a malformed row in a later part', async () => {
+    const file = writeCsv('malformed.csv', ROWS * 2, (i, line) => (i === 21_000 ? line + ',extra' : line));
+    const failure = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2, true) }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'CSV_MALFORMED', details: { row: 21_002 } });
+    expect(ctx.session.schema().tables).toEqual([]);
+  });
+
+  it('cancelling stops every worker and commits nothing', async () => {
+    const controller = new AbortController();
+    let cancelled = false;
+    const failure = await importCsv(ctx, {
+      path: writeCsv('parts.csv', ROWS * 3),
+      table: 'Parts',
+      signal: controller.signal,
+      split: inParts(3, true),
+      onProgress: (done, total, phase) => {
+        if (phase === 'importing' && done > total / 3 && !cancelled) {
+          cancelled = true;
+          controller.abort();
+        }
+      },
+    }).catch((e: unknown) => e);
+    expect(cancelled).toBe(true);
     expect(failure).toMatchObject({ code: 'CANCELLED' });
     expect(ctx.session.schema().tables).toEqual([]);
     expect(checkBase(ctx.session).problems).toEqual([]);

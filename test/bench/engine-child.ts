@@ -5,8 +5,12 @@
  *   import <csv> <base> <table>           create a base and import the CSV: seconds and peak RSS
  *   reopen <base> <table> <view>          open the base, first 100 rows of the view: ms
  *   idle   <base> <table> <view> <edits>  open, query, edit, then heap used after gc (needs --expose-gc)
+ *
+ * With BASEPLATE_BUILT_WORKERS set to a built bundle's main/ folder, worker threads start from
+ * their built files there instead of from TypeScript through tsx.
  */
 import { Engine } from '../../src-main/engine/engine';
+import { useBuiltWorkers } from '../../src-main/engine/worker-host';
 import type { BaseInfo, ImportResult, QueryPage } from '../../src-shared/api/engine.dto';
 import { call, log, mb, reportResult } from './bench-util';
 import { Rng } from './csv-gen';
@@ -95,6 +99,9 @@ async function idleMode(basePath: string, table: string, view: string, edits: nu
 }
 
 async function main(): Promise<void> {
+  // Workers start from the built bundle, as in the desktop app (see engine.bench.ts).
+  const built = process.env.BASEPLATE_BUILT_WORKERS;
+  if (built) useBuiltWorkers(built);
   const [mode, ...args] = process.argv.slice(2);
   switch (mode) {
     case 'import':

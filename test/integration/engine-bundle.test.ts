@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build } from 'electron-vite';
+import { buildDesktop } from '../build-desktop';
 import { Engine } from '../../src-main/engine/engine';
 import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
 import { call } from '../bench/bench-util';
@@ -25,14 +25,7 @@ describe('desktop engine bundle', () => {
   });
 
   it('builds, serves calls over a port, imports through its worker, and shuts down cleanly', async () => {
-    const before = process.env.BASEPLATE_DESKTOP_OUT;
-    process.env.BASEPLATE_DESKTOP_OUT = out;
-    try {
-      await build({ root, logLevel: 'warn' });
-    } finally {
-      if (before === undefined) delete process.env.BASEPLATE_DESKTOP_OUT;
-      else process.env.BASEPLATE_DESKTOP_OUT = before;
-    }
+    await buildDesktop(out);
     for (const f of ['main/main.js', 'main/engine.js', 'main/import.worker.js', 'main/migrations/meta/_journal.json', 'preload/index.cjs', 'renderer/index.html']) {
       expect(fs.existsSync(path.join(out, f)), f).toBe(true);
     }

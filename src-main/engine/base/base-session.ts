@@ -63,8 +63,8 @@ export interface Writer {
    * stores `update` as its doc's first update without loading it, and projects its records from
    * `bases`, which must be exactly what the update holds.
    */
-  /** Adds a new shard doc from its update, with its records' rows projected beforehand (see Projector.insertRows). */
-  appendShard(tableId: string, shardId: string, update: Uint8Array, ids: readonly string[], rows: RowBatch): void;
+  /** Adds a new shard doc from its update, with its records' rows projected beforehand (see Projector.insertRows, also for `firstRid`). */
+  appendShard(tableId: string, shardId: string, update: Uint8Array, ids: readonly string[], rows: RowBatch, firstRid?: number): void;
   history(row: HistoryRow): void;
 }
 
@@ -225,7 +225,7 @@ export class BaseSession {
       },
       history: (row) => state.history.push(row),
       deferSearch: (tableId) => this.projector.deferSearch(tableId),
-      appendShard: (tableId, shardId, update, ids, rows) => this.appendShard(run, state, tableId, shardId, update, ids, rows),
+      appendShard: (tableId, shardId, update, ids, rows, firstRid) => this.appendShard(run, state, tableId, shardId, update, ids, rows, firstRid),
       release: (tableId) => {
         for (const id of this.docs.loadedIds()) if (id.startsWith(tableId + '/')) this.docs.evict(id);
       },
@@ -352,6 +352,7 @@ export class BaseSession {
     update: Uint8Array,
     ids: readonly string[],
     rows: RowBatch,
+    firstRid?: number,
   ): void {
     const docId = shardDocId(tableId, shardId);
     if (this.docs.isLoaded(docId) || this.docs.hasStored(docId)) {
@@ -365,7 +366,7 @@ export class BaseSession {
     const captured: CapturedUpdate = { docId, update, origin: state.origin };
     this.docs.persist([captured], state.now);
     if (this.updateListeners.size > 0) run.updates.push(captured);
-    this.projector.insertRows(table, shardId, ids, rows);
+    this.projector.insertRows(table, shardId, ids, rows, firstRid);
     this.fillOf(tableId).set(shardId, ids.length);
     run.changedTables.add(tableId);
   }

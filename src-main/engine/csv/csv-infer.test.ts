@@ -165,3 +165,64 @@ describe('ColumnTypeInferrer', () => {
     expect(inferrer.result()[0]?.type).toBe('singleLineText');
   });
 });
+
+describe('ColumnTypeInferrer.merge', () => {
+  /** The decision without the random choice ids. */
+  const decided = (fields: InferredField[]): unknown =>
+    fields.map((f) => (f.type === 'singleSelect' ? { type: f.type, names: f.options.choices.map((c) => [c.name, c.color]) } : f));
+
+  // Values that move columns between candidates: numbers of several precisions, codes, currencies
+  // in two symbols, percents, dates in every layout, times in 12 and 24 hours, emails, URLs,
+  // booleans, long and multi-line text, and many distinct names.
+  const POOL = [
+    '1', '2.5', '-3.125', '007', '1e3', '$4.50', '€3', '12%', '7.5%', '2024-01-05', '1/2/2024', '13/2/2024',
+    '05.01.2024', 'Jan 5, 2024', '2024-01-05 14:30', '1/2/2024 2:30 pm', 'a@b.co', 'https://x.y/z', 'www.q.org',
+    'yes', 'no', 'TRUE', '', '  ', 'Red', 'Green', 'x'.repeat(300), 'two\nlines', 'USD 5',
+  ];
+
+  it('gives the decision of one pass over all rows, wherever the rows are split', () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const types: string[] = [];
+    for (let trial = 0; trial < 300; trial++) {
+      // Each column draws from a few pool values (so some stay one type), sometimes from many names.
+      const columns = 4;
+      const picks = Array.from({ length: columns }, () => Array.from({ length: 1 + rand(4) }, () => POOL[rand(POOL.length)]!));
+      const rows = Array.from({ length: 20 + rand(200) }, () =>
+        picks.map((pick, c) => (c === 3 && rand(3) === 0 ? `name ${rand(60)}` : pick[rand(pick.length)]!)),
+      );
+      const whole = new ColumnTypeInferrer(columns);
+      whole.add(rows);
+      const cuts = [rand(rows.length + 1), rand(rows.length + 1)].sort((a, b) => a - b);
+      const parts = [rows.slice(0, cuts[0]), rows.slice(cuts[0], cuts[1]), rows.slice(cuts[1])];
+      const first = new ColumnTypeInferrer(columns);
+      first.add(parts[0]!);
+      for (const part of parts.slice(1)) {
+        const other = new ColumnTypeInferrer(columns);
+        other.add(part);
+        first.merge(other.snapshot());
+      }
+      types.push(...whole.result().map((f) => f.type));
+      expect(decided(first.result()), `trial ${trial}: ${JSON.stringify(picks)} cut at ${cuts.join(', ')}`).toEqual(decided(whole.result()));
+    }
+    // The trials reached most decisions, not just text.
+    expect(new Set(types).size).toBeGreaterThanOrEqual(9);
+  });
+
+  it('drops currency when the parts use different symbols, and a select when their names together are too many', () => {
+    const rowsA = Array.from({ length: 90 }, (_, i) => [`$${i}.50`, `n${i % 30}`]);
+    const rowsB = Array.from({ length: 90 }, (_, i) => [`€${i}`, `m${i % 30}`]);
+    const a = new ColumnTypeInferrer(2);
+    a.add(rowsA);
+    expect(a.result().map((f) => f.type)).toEqual(['currency', 'singleSelect']);
+    const b = new ColumnTypeInferrer(2);
+    b.add(rowsB);
+    expect(b.result().map((f) => f.type)).toEqual(['currency', 'singleSelect']);
+    a.merge(b.snapshot());
+    expect(a.result().map((f) => f.type)).toEqual(['singleLineText', 'singleLineText']);
+    expect(() => a.merge([])).toThrow('0 columns, expected 2');
+  });
+});

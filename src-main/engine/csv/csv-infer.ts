@@ -103,6 +103,15 @@ interface ColumnState {
 
 type Parse = (text: string) => boolean;
 
+/**
+ * What inference learned of one column, as plain data: a part of a file inferred elsewhere (an
+ * import worker) is merged into the inference of the parts before it.
+ */
+export type ColumnSnapshot = Omit<ColumnState, 'distinct' | 'seen' | 'seenLookups' | 'seenHits'> & {
+  /** Distinct values in first-seen order, or null once the column cannot be a select. */
+  distinct: string[] | null;
+};
+
 export class ColumnTypeInferrer {
   private readonly columns: ColumnState[];
   private readonly timeZone: string;
@@ -183,6 +192,63 @@ export class ColumnTypeInferrer {
 
   result(): InferredField[] {
     return this.columns.map((column) => this.decide(column));
+  }
+
+  snapshot(): ColumnSnapshot[] {
+    return this.columns.map((c) => ({
+      live: c.live,
+      nonEmpty: c.nonEmpty,
+      numberDecimals: c.numberDecimals,
+      currencyDecimals: c.currencyDecimals,
+      percentDecimals: c.percentDecimals,
+      symbol: c.symbol,
+      slashDates: c.slashDates,
+      dottedDates: c.dottedDates,
+      namedDates: c.namedDates,
+      twelveHour: c.twelveHour,
+      distinct: c.distinct ? [...c.distinct.keys()] : null,
+      long: c.long,
+    }));
+  }
+
+  /**
+   * Adds what another inferrer learned from the rows after this one's: the result is what one
+   * inferrer given all rows in order would decide. Each fact is one that only grows (a candidate
+   * dropped, a maximum, a flag) or, for select choices, an ordered set; the currency symbol must
+   * agree. (Facts recorded by the other part while a candidate was alive there but already dead
+   * here only matter while that candidate lives, which after the merge it does not.)
+   */
+  merge(after: readonly ColumnSnapshot[]): void {
+    if (after.length !== this.columns.length) throw new Error(`ColumnTypeInferrer.merge: ${after.length} columns, expected ${this.columns.length}`);
+    for (let i = 0; i < after.length; i++) {
+      const c = this.columns[i] as ColumnState;
+      const o = after[i] as ColumnSnapshot;
+      let live = c.live & o.live;
+      if (c.symbol !== null && o.symbol !== null && c.symbol !== o.symbol) live &= ~CURRENCY;
+      c.symbol ??= o.symbol;
+      c.live = live;
+      c.nonEmpty += o.nonEmpty;
+      c.numberDecimals = Math.max(c.numberDecimals, o.numberDecimals);
+      c.currencyDecimals = Math.max(c.currencyDecimals, o.currencyDecimals);
+      c.percentDecimals = Math.max(c.percentDecimals, o.percentDecimals);
+      c.slashDates ||= o.slashDates;
+      c.dottedDates ||= o.dottedDates;
+      c.namedDates ||= o.namedDates;
+      c.twelveHour ||= o.twelveHour;
+      c.long ||= o.long;
+      if (c.distinct === null || o.distinct === null || c.long) c.distinct = null;
+      else {
+        for (const name of o.distinct) {
+          if (c.distinct.has(name)) continue;
+          if (c.distinct.size >= SELECT_MAX_CHOICES) {
+            c.distinct = null;
+            break;
+          }
+          c.distinct.set(name, true);
+        }
+      }
+      if (live === 0) c.seen = null;
+    }
   }
 
   private addValue(column: ColumnState, raw: string): void {

@@ -38,6 +38,8 @@ export interface CsvParserOptions {
   maxFieldChars?: number;
   /** The header name of a column by its 0-based index, for error messages; none until a header is known. */
   columnName?: (index: number) => string | undefined;
+  /** Line number of the first line pushed (a part of a file that starts further down). @default 1 */
+  firstLine?: number;
 }
 
 export class CsvParser {
@@ -64,6 +66,17 @@ export class CsvParser {
     this.delim = delimiter.charCodeAt(0);
     this.maxFieldChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
     this.columnName = options.columnName ?? (() => undefined);
+    this.line = this.rowLine = this.quoteLine = options.firstLine ?? 1;
+  }
+
+  /** True between rows: every row pushed so far is complete (none is open, nor a quoted value). */
+  atRowStart(): boolean {
+    return this.state === State.RowStart && this.fields.length === 0 && this.pending === '';
+  }
+
+  /** Line number of the next line. */
+  get nextLine(): number {
+    return this.line;
   }
 
   /** Parses the next chunk of text; completed rows go to the sink before this returns. */

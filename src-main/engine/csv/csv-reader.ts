@@ -27,6 +27,28 @@ export interface CsvReadOptions {
   batchSize?: number;
   /** Bytes read per chunk; small values are for tests. @default 256 KiB */
   chunkSize?: number;
+  /**
+   * Reads a part of the file from this byte offset, which must be the start of a line: there is no
+   * header row to read, so `header`, `encoding` and `delimiter` must be given (those of the whole
+   * file). Encodings where a line feed is one 0x0A byte only (not UTF-16).
+   */
+  start?: number;
+  /** The file's header, for a part that starts after it. */
+  header?: string[];
+  /** Line number of the part's first line (row numbers in batches and errors). @default 1 */
+  firstLine?: number;
+  /** Reads no byte at or after this offset, from the start (see `CsvReader.stopAt`). */
+  end?: number;
+}
+
+/** How reading a part that ends before the end of the file (see `CsvReader.stopAt`) ended. */
+export interface CsvPartEnd {
+  /** False when the part's end cut a row (a line break inside a quoted value): its last row was left out. */
+  complete: boolean;
+  /** Line number of the line after the part. */
+  nextLine: number;
+  /** Data rows read. */
+  rows: number;
 }
 
 export interface CsvBatch {
@@ -50,6 +72,13 @@ export interface CsvReader {
   batches(): AsyncGenerator<CsvBatch, void, undefined>;
   /** Closes the file; needed only when batches() is not run to its end. */
   close(): Promise<void>;
+  /**
+   * Reads no byte at or after `offset` (at least the bytes read so far): the part ends there, and
+   * a row it cuts is not an error but makes `partEnd().complete` false.
+   */
+  stopAt(offset: number): void;
+  /** After batches() ran to its end: how the part ended. */
+  partEnd(): CsvPartEnd;
 }
 
 export interface CsvPreview {
@@ -115,6 +144,11 @@ class CsvReadSession implements CsvReader {
   private failure: unknown = null;
   private rows: string[][] = [];
   private rowNumbers: number[] = [];
+  private rowCount = 0;
+  /** Byte offset reading stops at (stopAt), and whether it stopped there before the end of the file. */
+  private limit: number | null = null;
+  private cut = false;
+  private complete = true;
   private readonly onAbort = (): void => {
     this.stream?.destroy(cancelled());
   };
@@ -124,11 +158,13 @@ class CsvReadSession implements CsvReader {
     private readonly opts: CsvReadOptions,
   ) {
     this.batchSize = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
+    this.limit = opts.end ?? null;
     this.chunkSize = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK_SIZE));
   }
 
   async open(): Promise<void> {
     this.throwIfAborted();
+    if (this.opts.start !== undefined && this.opts.start > 0) return this.openPart(this.opts.start);
     const sample = await readSample(this.path);
     this.totalBytes = sample.totalBytes;
     const detected = this.opts.encoding
@@ -157,6 +193,7 @@ class CsvReadSession implements CsvReader {
     this.delimiter = this.opts.delimiter ?? detectDelimiter(texts.join(''), this.eof);
     this.parser = new CsvParser(this.delimiter, (fields, line) => this.onRow(fields, line), {
       columnName: (index) => (this.headerRead ? this.header[index] : undefined),
+      ...(this.opts.firstLine !== undefined ? { firstLine: this.opts.firstLine } : {}),
     });
     for (const text of texts) this.parse(text);
     while (!this.headerRead && !this.eof && !this.failure) this.parse(await this.readText());
@@ -168,6 +205,41 @@ class CsvReadSession implements CsvReader {
         column: null,
       });
     }
+  }
+
+  /** A part starting mid-file: no header row, encoding and delimiter as given. */
+  private async openPart(start: number): Promise<void> {
+    const { encoding, delimiter, header } = this.opts;
+    if (!encoding || !delimiter || !header) throw new Error('openCsv: a part starting mid-file needs the file\'s encoding, delimiter and header');
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') throw new Error('openCsv: a UTF-16 file cannot be read from mid-file');
+    try {
+      this.totalBytes = (await fs.promises.stat(this.path)).size;
+    } catch (error) {
+      throw readError(this.path, error);
+    }
+    this.encoding = encoding;
+    this.delimiter = delimiter;
+    this.header = header;
+    this.rawHeader = header;
+    this.headerRead = true;
+    this.bytesRead = start;
+    this.decoder = new CsvDecoder(encoding, start);
+    this.stream = fs.createReadStream(this.path, { start, highWaterMark: this.chunkSize });
+    this.chunks = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.opts.signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.parser = new CsvParser(delimiter, (fields, line) => this.onRow(fields, line), {
+      columnName: (index) => this.header[index],
+      firstLine: this.opts.firstLine ?? 1,
+    });
+  }
+
+  stopAt(offset: number): void {
+    if (offset < this.bytesRead) throw new Error(`CsvReader.stopAt(${offset}): ${this.bytesRead} bytes are read already`);
+    this.limit = offset;
+  }
+
+  partEnd(): CsvPartEnd {
+    return { complete: this.complete, nextLine: (this.parser as CsvParser).nextLine, rows: this.rowCount };
   }
 
   async *batches(): AsyncGenerator<CsvBatch, void, undefined> {
@@ -216,6 +288,12 @@ class CsvReadSession implements CsvReader {
   private async readText(): Promise<string | null> {
     if (this.eof) return null;
     this.throwIfAborted();
+    if (this.limit !== null && this.bytesRead >= this.limit) {
+      this.eof = true;
+      this.cut = this.limit < this.totalBytes;
+      this.stream?.destroy();
+      return (this.decoder as CsvDecoder).end();
+    }
     let result: IteratorResult<Buffer>;
     try {
       result = await (this.chunks as AsyncIterator<Buffer>).next();
@@ -229,7 +307,8 @@ class CsvReadSession implements CsvReader {
       this.eof = true;
       return decoder.end();
     }
-    const chunk = result.value;
+    let chunk = result.value;
+    if (this.limit !== null && this.bytesRead + chunk.length > this.limit) chunk = chunk.subarray(0, this.limit - this.bytesRead);
     this.bytesRead += chunk.length;
     const text = decoder.decode(chunk);
     this.opts.onProgress?.(this.bytesRead, this.totalBytes);
@@ -248,6 +327,12 @@ class CsvReadSession implements CsvReader {
 
   private finish(): void {
     if (this.failure) return;
+    if (this.cut && !(this.parser as CsvParser).atRowStart()) {
+      // The part ends inside a row (a quoted line break at the cut): not an error of the file.
+      this.complete = false;
+      this.flushBatch();
+      return;
+    }
     try {
       (this.parser as CsvParser).end();
     } catch (error) {
@@ -277,6 +362,7 @@ class CsvReadSession implements CsvReader {
     }
     this.rows.push(fields);
     this.rowNumbers.push(line);
+    this.rowCount++;
     if (this.rows.length >= this.batchSize) this.flushBatch();
   }
 

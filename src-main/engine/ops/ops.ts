@@ -52,7 +52,7 @@ export type Op =
   | { op: 'createRecords'; tableId: string; records: RecordSeed[] }
   | { op: 'deleteRecords'; tableId: string; ids: string[] }
   /** A new shard built elsewhere (a bulk import's worker): stored as is, its records projected. Inverse: deleteRecords. */
-  | { op: 'appendShard'; tableId: string; shardId: string; ids: string[]; rows: RowBatch; update: Uint8Array };
+  | { op: 'appendShard'; tableId: string; shardId: string; ids: string[]; rows: RowBatch; update: Uint8Array; firstRid?: number };
 
 /** Where each record lives, from the projection (reads never load docs). */
 function shardsOf(session: BaseSession, tableId: string, ids: readonly string[]): Map<string, string> {
@@ -160,7 +160,7 @@ export function applyOp(session: BaseSession, w: Writer, op: Op): Op {
     case 'deleteRecords':
       return applyDeleteRecords(session, w, op.tableId, op.ids);
     case 'appendShard':
-      w.appendShard(op.tableId, op.shardId, op.update, op.ids, op.rows);
+      w.appendShard(op.tableId, op.shardId, op.update, op.ids, op.rows, op.firstRid);
       return { op: 'deleteRecords', tableId: op.tableId, ids: op.ids };
     default:
       return assertNever(op, 'op');

@@ -22,6 +22,7 @@ import { RowBatchReader, type RowBatch } from './row-batch';
 interface TableStatements {
   key: string;
   insert: Database.Statement;
+  insertAt: Database.Statement;
   find: Database.Statement<[string], { rid: number; text: string | null }>;
   update: Database.Statement;
   deleteRow: Database.Statement<[string, string], { rid: number; text: string | null }>;
@@ -230,6 +231,9 @@ export class Projector {
       insert: this.db.prepare(
         `INSERT INTO ${p} (id, shard, n, created_at, search_text${cols.map((c) => ', ' + c).join('')}) VALUES (?, ?, ?, ?, ?${cols.map(() => ', ?').join('')})`,
       ),
+      insertAt: this.db.prepare(
+        `INSERT INTO ${p} (rid, id, shard, n, created_at, search_text${cols.map((c) => ', ' + c).join('')}) VALUES (?, ?, ?, ?, ?, ?${cols.map(() => ', ?').join('')})`,
+      ),
       find: this.db.prepare(`SELECT rid, search_text AS text FROM ${p} WHERE id = ?`),
       update: this.db.prepare(`UPDATE ${p} SET shard = ?, n = ?, created_at = ?, search_text = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE rid = ?`),
       deleteRow: this.db.prepare(`DELETE FROM ${p} WHERE id = ? AND shard = ? RETURNING rid, search_text AS text`),
@@ -275,25 +279,36 @@ export class Projector {
 
   /**
    * Writes the rows of new records (none of them has a row yet), projected elsewhere by a
-   * RowProjector over the table's fields: an import worker projects while it parses.
+   * RowProjector over the table's fields: an import worker projects while it parses. `firstRid`:
+   * the rows get rids `firstRid`, `firstRid + 1`, … (parts of a file imported in parallel keep the
+   * file's order whatever order their rows are written in); else the next free ones.
    */
-  insertRows(table: TableSchema, shardId: string, ids: readonly string[], rows: RowBatch): void {
+  insertRows(table: TableSchema, shardId: string, ids: readonly string[], rows: RowBatch, firstRid?: number): void {
     const s = this.stmts(table);
     if (rows.fieldIds.join(',') !== s.key) throw new Error('Projector.insertRows: rows projected over other fields than the table has');
     if (rows.count !== ids.length) throw new Error('Projector.insertRows: row count differs from record count');
     const reader = new RowBatchReader(rows);
-    const params: SqlValue[] = new Array(5 + rows.fieldIds.length);
-    params[1] = shardId;
-    params[3] = rows.createdAt;
+    // Parameters: [rid,] id, shard, n, created_at, search_text, then the fields.
+    const at = firstRid === undefined ? 0 : 1;
+    const params: SqlValue[] = new Array(at + 5 + rows.fieldIds.length);
+    params[at + 1] = shardId;
+    params[at + 3] = rows.createdAt;
+    const insert = firstRid === undefined ? s.insert : s.insertAt;
     for (let r = 0; r < ids.length; r++) {
       const text = reader.text(r) || null;
-      params[0] = ids[r]!;
-      params[2] = rows.firstAutonumber + r;
-      params[4] = text;
-      reader.values(r, params, 5);
-      const rid = Number(s.insert.run(params).lastInsertRowid);
+      if (firstRid !== undefined) params[0] = firstRid + r;
+      params[at] = ids[r]!;
+      params[at + 2] = rows.firstAutonumber + r;
+      params[at + 4] = text;
+      reader.values(r, params, at + 5);
+      const rid = Number(insert.run(params).lastInsertRowid);
       this.queueSearch(table.id, s, rid, text, false);
     }
+  }
+
+  /** The largest rid of the table's projection (0 when empty). */
+  maxRid(tableId: string): number {
+    return (this.db.prepare(`SELECT max(rid) AS m FROM ${projectionTable(tableId)}`).get() as { m: number | null }).m ?? 0;
   }
 
   /** Removes a record's row if it is projected from `shardId` (a restored record may live in another shard). */
@@ -325,8 +340,7 @@ export class Projector {
       return;
     }
     if (this.backlog.has(tableId)) return;
-    const max = (this.db.prepare(`SELECT max(rid) AS m FROM ${projectionTable(tableId)}`).get() as { m: number | null }).m;
-    this.setBacklog(tableId, max ?? 0);
+    this.setBacklog(tableId, this.maxRid(tableId));
   }
 
   private setBacklog(tableId: string, through: number | null): void {

@@ -6,8 +6,15 @@
  *      persisted and its doc dropped from memory once full.
  * A malformed row or a value that does not fit its column fails the import naming the row and
  * column, and the transaction rolls back: nothing is committed.
+ *
+ * Large files are read by worker threads (import.worker.ts), the largest in parts, in parallel:
+ * the engine thread infers the types of the first part while workers infer the others, then one
+ * worker per part parses and builds its shards while the engine thread writes them, each part's
+ * rows in their place (autonumbers and row order as in the file, from the row counts of pass 1).
+ * When a cut turns out to lie inside a quoted value, the file is read as one part.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import type { CsvColumnPlan, CsvPreview, ImportResult } from '../../../src-shared/api/engine.dto';
 import { EngineError } from '../../../src-shared/errors';
 import { newId } from '../../../src-shared/ids';
@@ -23,7 +30,9 @@ import { buildField } from '../schema/fields.service';
 import { maxAutonumber } from '../records/records.service';
 import type { RecordSeed } from '../ops/ops';
 import { rowParser, type ColumnTarget } from './import-rows';
-import type { ImportWorkerInput } from './import-protocol';
+import type { CsvFacts, FilePart, ImportWorkerInput } from './import-protocol';
+import { canCut, findCuts, partsOf } from './csv-parts';
+import type { Op } from '../ops/ops';
 import { ImportWorker } from './import-worker-client';
 
 export interface ImportOptions {
@@ -32,7 +41,31 @@ export interface ImportOptions {
   columns?: Array<{ name: string; type: FieldType; options?: unknown; skip?: boolean }>;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, phase: 'analyzing' | 'importing') => void;
+  /** Reading in parts (see SplitOptions); tests set it to cut small files. */
+  split?: SplitOptions;
 }
+
+/**
+ * How a file of at least `minBytes` is read in parts. Types are inferred in `parts` parts, this
+ * thread reading the first (`firstShare` of the bytes: it starts at once, while workers boot) and a
+ * worker each of the others. With `importInParts`, the import reads the same parts, a worker each,
+ * while this thread writes; else one worker reads the whole file (two cores are busy already:
+ * one parsing, one writing).
+ */
+export interface SplitOptions {
+  parts: number;
+  minBytes: number;
+  firstShare: number;
+  importInParts: boolean;
+}
+
+const CORES = os.availableParallelism();
+export const DEFAULT_SPLIT: SplitOptions = {
+  parts: Math.max(1, Math.min(CORES, 4)),
+  minBytes: 8 * 1024 * 1024,
+  firstShare: CORES <= 2 ? 0.6 : 1 / Math.min(CORES, 4),
+  importInParts: CORES >= 3,
+};
 
 function assertReadable(path: string): void {
   let st: fs.Stats;
@@ -42,6 +75,37 @@ function assertReadable(path: string): void {
     throw new EngineError('FILE_NOT_FOUND', `No file at ${path}.`);
   }
   if (!st.isFile()) throw new EngineError('INVALID_INPUT', `${path} is not a file.`);
+}
+
+/** A part of the file to import: where it is, how many rows it has and how many come before it. */
+interface PartPlan {
+  part: FilePart;
+  rows: number;
+  rowsBefore: number;
+}
+
+interface Analysis {
+  header: string[];
+  rowCount: number;
+  columns: CsvColumnPlan[];
+  /** The file in parts (with how it is read), or null: one part. */
+  split: { facts: CsvFacts; parts: PartPlan[] } | null;
+}
+
+/** Progress of several parts read at once, reported as one sum of bytes. */
+function partsProgress(report: ImportOptions['onProgress'], phase: 'analyzing' | 'importing', total: number): (part: number, done: number) => void {
+  const done: number[] = [];
+  return (part, bytes) => {
+    done[part] = bytes;
+    let sum = 0;
+    for (const d of done) sum += d ?? 0;
+    report?.(Math.min(sum, total), total, phase);
+  };
+}
+
+function inferredColumns(header: readonly string[], inferrer: ColumnTypeInferrer): CsvColumnPlan[] {
+  const types = inferrer.result();
+  return header.map((name, i) => ({ name, type: types[i]!.type, options: types[i]!.options }));
 }
 
 /** Infers every column's type over the whole file. */
@@ -57,12 +121,62 @@ export async function analyzeCsv(path: string, opts: Pick<ImportOptions, 'signal
     inferrer.add(batch.rows);
     rowCount += batch.rows.length;
   }
-  const types = inferrer.result();
-  return {
-    header: reader.header,
-    rowCount,
-    columns: reader.header.map((name, i) => ({ name, type: types[i]!.type, options: types[i]!.options })),
-  };
+  return { header: reader.header, rowCount, columns: inferredColumns(reader.header, inferrer) };
+}
+
+/**
+ * Infers every column's type, the file cut into up to `split.parts` parts: this thread reads the
+ * first while workers 0… read the others. Falls back to one pass here when the file cannot be cut,
+ * a cut lies inside a quoted value, or a worker fails (a malformed row is then reported as one pass
+ * reports it, with its line).
+ */
+async function analyzeInParts(path: string, opts: ImportOptions, split: SplitOptions, workers: ImportWorkers): Promise<Analysis> {
+  const signal = opts.signal ? { signal: opts.signal } : {};
+  let read = 0;
+  const progress = partsProgress(opts.onProgress, 'analyzing', fs.statSync(path).size);
+  const reader = await openCsv(path, {
+    ...signal,
+    onProgress: (done) => {
+      read = done;
+      progress(0, done);
+    },
+  });
+  const facts: CsvFacts = { encoding: reader.encoding, delimiter: reader.delimiter, header: reader.header };
+  const shares = Array.from({ length: split.parts - 1 }, (_, k) => split.firstShare + ((1 - split.firstShare) * k) / (split.parts - 1));
+  const cuts = split.parts > 1 && reader.totalBytes >= split.minBytes && canCut(reader.encoding) ? await findCuts(path, reader.totalBytes, shares, read) : [];
+  const inferrer = new ColumnTypeInferrer(reader.header.length);
+  if (cuts.length === 0) {
+    let rowCount = 0;
+    for await (const batch of reader.batches()) {
+      inferrer.add(batch.rows);
+      rowCount += batch.rows.length;
+    }
+    return { header: reader.header, rowCount, columns: inferredColumns(reader.header, inferrer), split: null };
+  }
+  const parts = partsOf(cuts);
+  reader.stopAt(cuts[0]!);
+  const others = Promise.allSettled(
+    parts.slice(1).map((part, k) => workers.get(k).analyze({ path, facts, part }, { ...signal, onProgress: (done) => progress(k + 1, done - part.start) })),
+  );
+  for await (const batch of reader.batches()) inferrer.add(batch.rows);
+  const first = reader.partEnd();
+  const results = await others;
+  if (opts.signal?.aborted) throw new EngineError('CANCELLED', 'The import was cancelled. Nothing was imported.');
+  const analyzed = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
+  if (!first.complete || analyzed.some((r, k) => r === null || (!r.complete && parts[k + 1]!.end !== null))) {
+    // A cut inside a quoted value, or a part that failed: read the file as one part.
+    return { ...(await analyzeCsv(path, opts)), split: null };
+  }
+  const plans: PartPlan[] = [{ part: parts[0]!, rows: first.rows, rowsBefore: 0 }];
+  let line = first.nextLine;
+  analyzed.forEach((r, k) => {
+    inferrer.merge(r!.columns);
+    const last = plans.at(-1)!;
+    plans.push({ part: { ...parts[k + 1]!, firstLine: line }, rows: r!.rows, rowsBefore: last.rowsBefore + last.rows });
+    line += r!.lines;
+  });
+  const rowCount = plans.reduce((sum, p) => sum + p.rows, 0);
+  return { header: reader.header, rowCount, columns: inferredColumns(reader.header, inferrer), split: { facts, parts: plans } };
 }
 
 export async function previewCsv(path: string, rows: number): Promise<CsvPreview> {
@@ -75,28 +189,53 @@ export async function previewCsv(path: string, rows: number): Promise<CsvPreview
 /** Imports of at least this many rows (or, with no row count at hand, this many bytes) run in a worker. */
 export const BULK_IMPORT_MIN_ROWS = 5_000;
 const BULK_IMPORT_MIN_BYTES = 512 * 1024;
+/** SQLite page cache during a bulk import (negative: KiB). */
+const IMPORT_CACHE_SIZE = -16 * 1024;
+
+/** The import's workers, started on first use (again if one has stopped, e.g. after failing). */
+class ImportWorkers {
+  private readonly started: ImportWorker[] = [];
+
+  get(i: number): ImportWorker {
+    while (this.started.length <= i) this.started.push(new ImportWorker());
+    if (this.started[i]!.stopped) this.started[i] = new ImportWorker();
+    return this.started[i]!;
+  }
+
+  dispose(): void {
+    for (const w of this.started) w.dispose();
+  }
+}
 
 export async function importCsv(ctx: BaseContext, opts: ImportOptions): Promise<ImportResult> {
   const t0 = performance.now();
   assertReadable(opts.path);
-  // A file this large is likely a bulk import: boot its worker while the inference pass runs.
-  let worker: ImportWorker | null = fs.statSync(opts.path).size >= BULK_IMPORT_MIN_BYTES ? new ImportWorker() : null;
+  const size = fs.statSync(opts.path).size;
+  const split = opts.split ?? DEFAULT_SPLIT;
+  const workers = new ImportWorkers();
+  // A file this large is likely a bulk import: boot its workers while the inference pass runs.
+  if (size >= BULK_IMPORT_MIN_BYTES) {
+    const count = size >= split.minBytes ? Math.max(1, split.importInParts ? split.parts : split.parts - 1) : 1;
+    for (let i = 0; i < count; i++) workers.get(i);
+  }
   try {
-    return await importWith(ctx, opts, t0, () => (worker ??= new ImportWorker()));
+    return await importWith(ctx, opts, split, t0, workers);
   } finally {
-    worker?.dispose();
+    workers.dispose();
   }
 }
 
-async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, getWorker: () => ImportWorker): Promise<ImportResult> {
+async function importWith(ctx: BaseContext, opts: ImportOptions, options: SplitOptions, t0: number, workers: ImportWorkers): Promise<ImportResult> {
   let rowCount: number | null = null;
   let plan: CsvColumnPlan[];
+  let split: Analysis['split'] = null;
   if (opts.columns) {
     plan = opts.columns.map((c) => ({ name: c.name, type: c.type, options: c.options ?? {}, ...(c.skip ? { skip: true } : {}) }));
   } else {
-    const analysis = await analyzeCsv(opts.path, opts);
+    const analysis = await analyzeInParts(opts.path, opts, options, workers);
     plan = analysis.columns;
     rowCount = analysis.rowCount;
+    if (options.importInParts) split = analysis.split;
   }
   const bulk = rowCount !== null ? rowCount >= BULK_IMPORT_MIN_ROWS : fs.statSync(opts.path).size >= BULK_IMPORT_MIN_BYTES;
   // In a bulk import this reader only checks the header; the worker reads the rows and reports progress.
@@ -163,8 +302,23 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, get
       if (bulk) {
         const fields = ctx.session.table(table.id).fields.map((f) => ({ id: f.id, type: f.type, options: f.options }));
         const input: ImportWorkerInput = { path: opts.path, targets: columns, fields, createdAt: w.now, firstAutonumber, shardCapacity: SHARD_CAPACITY, batchSize: 2000 };
-        const progress = { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (done: number, total: number) => opts.onProgress?.(done, total, 'importing') };
-        imported = await getWorker().run(input, progress, (m) => apply({ op: 'appendShard', tableId: table.id, shardId: m.shardId, ids: m.ids, rows: m.rows, update: m.update }));
+        // A small page cache while the workers parse: SQLite then writes pages out as it goes, in
+        // this thread's idle time, instead of all at the commit.
+        const cache = ctx.session.db.pragma('cache_size', { simple: true }) as number;
+        ctx.session.db.pragma(`cache_size = ${IMPORT_CACHE_SIZE}`);
+        try {
+          imported = split
+            ? await importParts(ctx, opts, workers, split, input, table.id, apply)
+            : (
+                await workers.get(0).run(
+                  input,
+                  { ...(opts.signal ? { signal: opts.signal } : {}), onProgress: (done, total) => opts.onProgress?.(done, total, 'importing') },
+                  (m) => apply({ op: 'appendShard', tableId: table.id, shardId: m.shardId, ids: m.ids, rows: m.rows, update: m.update }),
+                )
+              ).rows;
+        } finally {
+          ctx.session.db.pragma(`cache_size = ${cache}`);
+        }
         return table.id;
       }
       const parse = rowParser(columns);
@@ -193,4 +347,53 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, t0: number, get
     throw e;
   });
   return { table: ctx.session.table(tableId), imported, ms: Math.round(performance.now() - t0) };
+}
+
+/**
+ * Imports the parts of a file at once, worker i reading part i, while this thread writes the shards
+ * as they come, each part's rows at their own rids and autonumbers. The first failure stops every
+ * worker, and this returns only once all have stopped, so nothing is written after a failure.
+ */
+async function importParts(
+  ctx: BaseContext,
+  opts: ImportOptions,
+  workers: ImportWorkers,
+  split: NonNullable<Analysis['split']>,
+  input: ImportWorkerInput,
+  tableId: string,
+  apply: (op: Op) => void,
+): Promise<number> {
+  const ridBase = ctx.session.projector.maxRid(tableId);
+  const stop = new AbortController();
+  const onCancel = (): void => stop.abort();
+  opts.signal?.addEventListener('abort', onCancel, { once: true });
+  if (opts.signal?.aborted) stop.abort();
+  const progress = partsProgress(opts.onProgress, 'importing', fs.statSync(opts.path).size);
+  try {
+    const runs = split.parts.map(async ({ part, rows, rowsBefore }, i) => {
+      let nextRid = ridBase + rowsBefore + 1;
+      const partInput: ImportWorkerInput = { ...input, part, facts: split.facts, firstAutonumber: input.firstAutonumber + rowsBefore };
+      try {
+        const done = await workers.get(i).run(partInput, { signal: stop.signal, onProgress: (read) => progress(i, read - part.start) }, (m) => {
+          apply({ op: 'appendShard', tableId, shardId: m.shardId, ids: m.ids, rows: m.rows, update: m.update, firstRid: nextRid });
+          nextRid += m.ids.length;
+        });
+        if (done.rows !== rows || !done.complete) {
+          throw new EngineError('INVALID_INPUT', `${opts.path} changed while it was being imported. Nothing was imported; import it again.`);
+        }
+        return done.rows;
+      } catch (e) {
+        stop.abort();
+        throw e;
+      }
+    });
+    const results = await Promise.allSettled(runs);
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    // The error that stopped the others, rather than their cancellations.
+    const cause = failures.find((e) => !(e instanceof EngineError && e.code === 'CANCELLED')) ?? failures[0];
+    if (cause !== undefined) throw cause;
+    return results.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), 0);
+  } finally {
+    opts.signal?.removeEventListener('abort', onCancel);
+  }
 }

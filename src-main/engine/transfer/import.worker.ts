@@ -1,9 +1,11 @@
 /**
- * Worker thread of a bulk CSV import (see import-protocol.ts). Reads the file, parses each value by
- * its field's type, and builds shard docs of up to `shardCapacity` records, each sent as one Yjs
- * update with the records' projected rows (so the engine thread only writes them). A bad value stops the import with the row and column named.
- * It is started before the engine knows what to import (booting overlaps the type-inference pass)
- * and waits for a `start` message.
+ * Worker thread of a bulk CSV import (see import-protocol.ts). Reads the file or one part of it,
+ * parses each value by its field's type, and builds shard docs of up to `shardCapacity` records,
+ * each sent as one Yjs update with the records' projected rows (so the engine thread only writes
+ * them). A bad value stops the import with the row and column named.
+ *
+ * It is started before the engine knows what to import (booting overlaps the type-inference pass);
+ * it may first infer the column types of its part (`analyze`), then waits for `start`.
  */
 import { parentPort } from 'node:worker_threads';
 import { toErrorData } from '../../../src-shared/errors';
@@ -14,9 +16,10 @@ import type { CellValue } from '../../../src-shared/schema/schema.types';
 import { ShardWriter } from '../../../src-shared/docs/shard-update';
 import { RowProjector } from '../projection/projector';
 import { RowBatchBuilder } from '../projection/row-batch';
-import { openCsv } from '../csv/csv-reader';
+import { ColumnTypeInferrer } from '../csv/csv-infer';
+import { openCsvPart } from './csv-parts';
 import { rowCellsParser } from './import-rows';
-import { MAX_UNACKED_SHARDS, type HostMessage, type ImportWorkerInput, type ShardMessage, type WorkerMessage } from './import-protocol';
+import { MAX_UNACKED_SHARDS, type AnalyzeInput, type HostMessage, type ImportWorkerInput, type ShardMessage, type WorkerMessage } from './import-protocol';
 
 const port = parentPort!;
 const post = (m: WorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
@@ -26,6 +29,8 @@ let wake: (() => void) | null = null;
 port.on('message', (m: HostMessage) => {
   if (m.type === 'start') {
     run(m.input).catch((e: unknown) => post({ type: 'error', error: toErrorData(e) }));
+  } else if (m.type === 'analyze') {
+    analyze(m.input).catch((e: unknown) => post({ type: 'error', error: toErrorData(e) }));
   } else if (m.type === 'ack') {
     unacked--;
     wake?.();
@@ -59,8 +64,16 @@ async function send(shard: PendingShard): Promise<void> {
   post(msg, whole ? [update.buffer as ArrayBuffer, ...transfer] : transfer);
 }
 
+async function analyze(input: AnalyzeInput): Promise<void> {
+  const reader = await openCsvPart(input.path, input.part, input.facts, { onProgress: (read, total) => post({ type: 'progress', bytesRead: read, totalBytes: total }) });
+  const inferrer = new ColumnTypeInferrer(reader.header.length);
+  for await (const batch of reader.batches()) inferrer.add(batch.rows);
+  const end = reader.partEnd();
+  post({ type: 'analyzed', result: { columns: inferrer.snapshot(), rows: end.rows, lines: end.nextLine - input.part.firstLine, complete: end.complete } });
+}
+
 async function run(input: ImportWorkerInput): Promise<void> {
-  const reader = await openCsv(input.path, {
+  const reader = await openCsvPart(input.path, input.part, input.facts, {
     batchSize: input.batchSize,
     onProgress: (read, total) => {
       bytesRead = read;
@@ -97,7 +110,7 @@ async function run(input: ImportWorkerInput): Promise<void> {
     rows += batch.rows.length;
   }
   if (shard.ids.length > 0) await send(shard);
-  post({ type: 'done', rows });
+  post({ type: 'done', rows, complete: reader.partEnd().complete });
 }
 
 post({ type: 'ready' });
