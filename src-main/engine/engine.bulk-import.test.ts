@@ -187,7 +187,8 @@ describe('bulk CSV import through the worker', () => {
 });
 
 describe('bulk CSV import in parts', () => {
-  const inParts = (parts: number, importInParts: boolean): SplitOptions => ({ parts, minBytes: 0, firstShare: 1 / parts, importInParts });
+  const split = (cuts: number[], workerPerPart: boolean): SplitOptions => ({ minBytes: 0, cuts, workerPerPart });
+  const inParts = (parts: number): SplitOptions => split(Array.from({ length: parts - 1 }, (_, k) => (k + 1) / parts), true);
 
   /** Every record of a table in its order (rid), by field name, autonumber included. */
   function recordsOf(table: string): Array<Record<string, unknown>> {
@@ -196,18 +197,36 @@ describe('bulk CSV import in parts', () => {
     return rows.map((r) => ({ n: r.n, ...getRecord(ctx, table, r.id, 'name').fields }));
   }
 
-  for (const importInParts of [true, false]) {
-    it(`gives exactly what one pass gives: types, values, file order, autonumbers (${importInParts ? 'imported in parts' : 'analyzed in parts, imported by one worker'})`, async () => {
+  // How each split fills shards: a worker per part, shards of its own (three of about a third);
+  // one worker for all, as one pass (full shards, then the rest).
+  const variants: Array<{ name: string; split: SplitOptions; shards: (sizes: number[]) => void }> = [
+    {
+      name: 'a worker per part',
+      split: inParts(3),
+      shards: (sizes) => {
+        expect(sizes).toHaveLength(3);
+        for (const n of sizes) expect(Math.abs(n - (ROWS * 2) / 3)).toBeLessThan(1000);
+      },
+    },
+    {
+      name: 'analyzed in parts, imported by one worker, as on two cores',
+      split: split([0.6], false),
+      shards: (sizes) => expect(sizes).toEqual([10_000, 10_000, 5_000]),
+    },
+  ];
+
+  for (const v of variants) {
+    it(`gives exactly what one pass gives: types, values, file order, autonumbers (${v.name})`, async () => {
       const file = writeCsv('parts.csv', ROWS * 2);
-      const whole = await importCsv(ctx, { path: file, table: 'Whole', split: inParts(1, false) });
+      const whole = await importCsv(ctx, { path: file, table: 'Whole', split: split([], false) });
       const analyze = vi.spyOn(ImportWorker.prototype, 'analyze');
-      const split = await importCsv(ctx, { path: file, table: 'Split', split: inParts(3, importInParts) });
-      // Workers inferred the types of parts 2 and 3, each ending between rows.
-      expect(analyze).toHaveBeenCalledTimes(2);
+      const result = await importCsv(ctx, { path: file, table: 'Split', split: v.split });
+      // Workers inferred the types of the parts after the first, each ending between rows.
+      expect(analyze).toHaveBeenCalledTimes(v.split.cuts.length);
       for (const r of analyze.mock.results) expect(await r.value).toMatchObject({ complete: true });
       analyze.mockRestore();
-      expect(split.imported).toBe(ROWS * 2);
-      expect(split.table.fields.map((f) => [f.name, f.type, f.type === 'singleSelect' ? null : f.options])).toEqual(
+      expect(result.imported).toBe(ROWS * 2);
+      expect(result.table.fields.map((f) => [f.name, f.type, f.type === 'singleSelect' ? null : f.options])).toEqual(
         whole.table.fields.map((f) => [f.name, f.type, f.type === 'singleSelect' ? null : f.options]),
       );
       const a = recordsOf('Whole');
@@ -215,16 +234,9 @@ describe('bulk CSV import in parts', () => {
       expect(b).toHaveLength(ROWS * 2);
       expect(b).toEqual(a);
       expect(b.map((r) => r.n)).toEqual(Array.from({ length: ROWS * 2 }, (_, i) => i + 1));
-      // Imported in parts, each part fills shards of its own: three of about a third each; by one
-      // worker, full shards and the rest.
       const t = ctx.session.schema().tables.find((x) => x.name === 'Split')!;
-      const shards = (ctx.session.db.prepare(`SELECT count(*) AS n FROM ${projectionTable(t.id)} GROUP BY shard ORDER BY n DESC`).all() as Array<{ n: number }>).map((r) => r.n);
-      if (importInParts) {
-        expect(shards).toHaveLength(3);
-        for (const n of shards) expect(Math.abs(n - (ROWS * 2) / 3)).toBeLessThan(1000);
-      } else {
-        expect(shards).toEqual([10_000, 10_000, 5_000]);
-      }
+      const sizes = (ctx.session.db.prepare(`SELECT count(*) AS n FROM ${projectionTable(t.id)} GROUP BY shard ORDER BY n DESC`).all() as Array<{ n: number }>).map((r) => r.n);
+      v.shards(sizes);
       expect(checkBase(ctx.session).problems).toEqual([]);
       ctx.session.finishSearch();
       expect(countRecords(ctx, { table: 'Split', search: 'note 24999' })).toBe(1);
@@ -241,7 +253,7 @@ describe('bulk CSV import in parts', () => {
     const noteStart = fs.readFileSync(file).indexOf('line 0');
     expect(noteStart).toBeLessThan(size / 2);
     expect(noteStart + longNote.length).toBeGreaterThan(size / 2);
-    const result = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2, true) });
+    const result = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2) });
     expect(result.imported).toBe(ROWS);
     const rows = recordsOf('Parts');
     expect(rows[middle]).toMatchObject({ Part: `P-${middle}`, Note: longNote, n: middle + 1 });
@@ -255,7 +267,7 @@ describe('bulk CSV import in parts', () => {
     const before = recordsOf('Parts');
     const updatesBefore = docRows();
     const file = writeCsv('bad.csv', ROWS * 2, (i, line) => (i === 20_000 ? line.replace(`,${i * 2},`, ',lots,') : line));
-    const failure = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2, true) }).catch((e: unknown) => e);
+    const failure = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2) }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: 'INVALID_VALUE', details: { row: 20_002, column: 'Qty' } });
     expect(recordsOf('Parts')).toEqual(before);
     expect(docRows()).toBe(updatesBefore);
@@ -264,7 +276,7 @@ describe('bulk CSV import in parts', () => {
 
   it('names the file row of a malformed row in a later part', async () => {
     const file = writeCsv('malformed.csv', ROWS * 2, (i, line) => (i === 21_000 ? line + ',extra' : line));
-    const failure = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2, true) }).catch((e: unknown) => e);
+    const failure = await importCsv(ctx, { path: file, table: 'Parts', split: inParts(2) }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: 'CSV_MALFORMED', details: { row: 21_002 } });
     expect(ctx.session.schema().tables).toEqual([]);
   });
@@ -276,7 +288,7 @@ describe('bulk CSV import in parts', () => {
       path: writeCsv('parts.csv', ROWS * 3),
       table: 'Parts',
       signal: controller.signal,
-      split: inParts(3, true),
+      split: inParts(3),
       onProgress: (done, total, phase) => {
         if (phase === 'importing' && done > total / 3 && !cancelled) {
           cancelled = true;

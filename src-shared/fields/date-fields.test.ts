@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateField, dateTimeField, durationField } from './date-fields';
+import { readStoredDate } from './civil-date.util';
 import type { FieldOptions } from '../schema/schema.types';
 
 describe('date', () => {
@@ -181,5 +182,16 @@ describe('duration', () => {
     expect(f.toSql(90, hm)).toBe(90);
     expect(f.fromSql(90, hm)).toBe(90);
     expect(f.searchText(5400, hm)).toBe('1:30');
+  });
+});
+
+describe('readStoredDate', () => {
+  it('reads exactly YYYY-MM-DD of a real day, and nothing else', () => {
+    expect(readStoredDate('2024-02-29')).toEqual({ year: 2024, month: 2, day: 29 });
+    expect(readStoredDate('0001-01-01')).toEqual({ year: 1, month: 1, day: 1 });
+    expect(readStoredDate('9999-12-31')).toEqual({ year: 9999, month: 12, day: 31 });
+    for (const text of ['2023-02-29', '2024-13-01', '2024-00-10', '2024-01-00', '0000-01-01', '2024-1-05', '2024-01-5', ' 2024-01-05', '2024-01-05 ', '2024/01/05', '2024-01-0a', '２０２４-01-05', '+024-01-05', '', '2024-01-05T00:00']) {
+      expect(readStoredDate(text), text).toBeNull();
+    }
   });
 });

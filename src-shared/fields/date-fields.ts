@@ -31,6 +31,8 @@ import { finiteOrNull, readDecimal } from './number-text.util';
 function readDate(text: string, dateFormat: DateFormat): Normalized {
   const s = text.trim();
   if (s === '') return empty();
+  // Already the stored form (what most files hold): nothing to convert.
+  if (readStoredDate(s)) return valid(s);
   const date = parseDateText(s, dateFormat);
   if (date === null) return invalid(`${quote(s)} is not a date (e.g. 2024-01-05)`);
   if (date === 'impossible') return invalid(`${quote(s)} is not a real date`);

@@ -30,7 +30,7 @@ import { buildField } from '../schema/fields.service';
 import { maxAutonumber } from '../records/records.service';
 import type { RecordSeed } from '../ops/ops';
 import { rowParser, type ColumnTarget } from './import-rows';
-import type { CsvFacts, FilePart, ImportWorkerInput } from './import-protocol';
+import type { CsvFacts, FilePart, ImportWorkerInput, ShardMessage } from './import-protocol';
 import { canCut, findCuts, partsOf } from './csv-parts';
 import type { Op } from '../ops/ops';
 import { ImportWorker } from './import-worker-client';
@@ -46,26 +46,34 @@ export interface ImportOptions {
 }
 
 /**
- * How a file of at least `minBytes` is read in parts. Types are inferred in `parts` parts, this
- * thread reading the first (`firstShare` of the bytes: it starts at once, while workers boot) and a
- * worker each of the others. With `importInParts`, the import reads the same parts, a worker each,
- * while this thread writes; else one worker reads the whole file (two cores are busy already:
- * one parsing, one writing).
+ * How a file of at least `minBytes` is read in parts: cut at the given fractions of its bytes (each
+ * cut moved to just after a line feed). This thread infers the types of the first part (it starts
+ * at once, while workers boot), worker k those of part k + 1. Then workers import the parts, one
+ * each (`workerPerPart`) or one for all, while this thread writes. On two cores one worker imports
+ * the whole file: this thread's writing takes about as long as the worker's parsing (measured:
+ * this thread taking a quarter of the parsing made the import slower).
  */
 export interface SplitOptions {
-  parts: number;
   minBytes: number;
-  firstShare: number;
-  importInParts: boolean;
+  cuts: number[];
+  workerPerPart: boolean;
 }
 
-const CORES = os.availableParallelism();
-export const DEFAULT_SPLIT: SplitOptions = {
-  parts: Math.max(1, Math.min(CORES, 4)),
-  minBytes: 8 * 1024 * 1024,
-  firstShare: CORES <= 2 ? 0.6 : 1 / Math.min(CORES, 4),
-  importInParts: CORES >= 3,
-};
+function defaultSplit(cores: number): SplitOptions {
+  const minBytes = 8 * 1024 * 1024;
+  if (cores <= 1) return { minBytes, cuts: [], workerPerPart: false };
+  if (cores === 2) return { minBytes, cuts: [0.6], workerPerPart: false };
+  const parts = Math.min(cores, 4);
+  return { minBytes, cuts: Array.from({ length: parts - 1 }, (_, k) => (k + 1) / parts), workerPerPart: true };
+}
+
+export const DEFAULT_SPLIT = defaultSplit(os.availableParallelism());
+
+/** Workers a split may use: one per part after the first to infer types, one per part (or one) to import. */
+function workersFor(split: SplitOptions): number {
+  const parts = split.cuts.length + 1;
+  return Math.max(1, split.workerPerPart ? parts : parts - 1);
+}
 
 function assertReadable(path: string): void {
   let st: fs.Stats;
@@ -125,10 +133,10 @@ export async function analyzeCsv(path: string, opts: Pick<ImportOptions, 'signal
 }
 
 /**
- * Infers every column's type, the file cut into up to `split.parts` parts: this thread reads the
- * first while workers 0… read the others. Falls back to one pass here when the file cannot be cut,
- * a cut lies inside a quoted value, or a worker fails (a malformed row is then reported as one pass
- * reports it, with its line).
+ * Infers every column's type, the file read in parts as `split` says (this thread the first, a
+ * worker each of the others). Falls back to one pass here when the file cannot be cut, a cut lies
+ * inside a quoted value, or a worker fails (a malformed row is then reported as one pass reports
+ * it, with its line).
  */
 async function analyzeInParts(path: string, opts: ImportOptions, split: SplitOptions, workers: ImportWorkers): Promise<Analysis> {
   const signal = opts.signal ? { signal: opts.signal } : {};
@@ -142,8 +150,7 @@ async function analyzeInParts(path: string, opts: ImportOptions, split: SplitOpt
     },
   });
   const facts: CsvFacts = { encoding: reader.encoding, delimiter: reader.delimiter, header: reader.header };
-  const shares = Array.from({ length: split.parts - 1 }, (_, k) => split.firstShare + ((1 - split.firstShare) * k) / (split.parts - 1));
-  const cuts = split.parts > 1 && reader.totalBytes >= split.minBytes && canCut(reader.encoding) ? await findCuts(path, reader.totalBytes, shares, read) : [];
+  const cuts = split.cuts.length > 0 && reader.totalBytes >= split.minBytes && canCut(reader.encoding) ? await findCuts(path, reader.totalBytes, split.cuts, read) : [];
   const inferrer = new ColumnTypeInferrer(reader.header.length);
   if (cuts.length === 0) {
     let rowCount = 0;
@@ -162,14 +169,16 @@ async function analyzeInParts(path: string, opts: ImportOptions, split: SplitOpt
   const first = reader.partEnd();
   const results = await others;
   if (opts.signal?.aborted) throw new EngineError('CANCELLED', 'The import was cancelled. Nothing was imported.');
-  const analyzed = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
-  if (!first.complete || analyzed.some((r, k) => r === null || (!r.complete && parts[k + 1]!.end !== null))) {
+  const theirs = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
+  if (!first.complete || theirs.some((r, k) => r === null || (!r.complete && parts[k + 1]!.end !== null))) {
     // A cut inside a quoted value, or a part that failed: read the file as one part.
     return { ...(await analyzeCsv(path, opts)), split: null };
   }
+  // Each part's rows and first line: the first part knows its lines; a worker's part counts the
+  // lines it spans, from the line the parts before it end on.
   const plans: PartPlan[] = [{ part: parts[0]!, rows: first.rows, rowsBefore: 0 }];
   let line = first.nextLine;
-  analyzed.forEach((r, k) => {
+  theirs.forEach((r, k) => {
     inferrer.merge(r!.columns);
     const last = plans.at(-1)!;
     plans.push({ part: { ...parts[k + 1]!, firstLine: line }, rows: r!.rows, rowsBefore: last.rowsBefore + last.rows });
@@ -190,7 +199,7 @@ export async function previewCsv(path: string, rows: number): Promise<CsvPreview
 export const BULK_IMPORT_MIN_ROWS = 5_000;
 const BULK_IMPORT_MIN_BYTES = 512 * 1024;
 /** SQLite page cache during a bulk import (negative: KiB). */
-const IMPORT_CACHE_SIZE = -16 * 1024;
+const IMPORT_CACHE_SIZE = -2 * 1024;
 
 /** The import's workers, started on first use (again if one has stopped, e.g. after failing). */
 class ImportWorkers {
@@ -215,7 +224,7 @@ export async function importCsv(ctx: BaseContext, opts: ImportOptions): Promise<
   const workers = new ImportWorkers();
   // A file this large is likely a bulk import: boot its workers while the inference pass runs.
   if (size >= BULK_IMPORT_MIN_BYTES) {
-    const count = size >= split.minBytes ? Math.max(1, split.importInParts ? split.parts : split.parts - 1) : 1;
+    const count = size >= split.minBytes ? workersFor(split) : 1;
     for (let i = 0; i < count; i++) workers.get(i);
   }
   try {
@@ -235,7 +244,7 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, options: SplitO
     const analysis = await analyzeInParts(opts.path, opts, options, workers);
     plan = analysis.columns;
     rowCount = analysis.rowCount;
-    if (options.importInParts) split = analysis.split;
+    split = analysis.split;
   }
   const bulk = rowCount !== null ? rowCount >= BULK_IMPORT_MIN_ROWS : fs.statSync(opts.path).size >= BULK_IMPORT_MIN_BYTES;
   // In a bulk import this reader only checks the header; the worker reads the rows and reports progress.
@@ -308,7 +317,7 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, options: SplitO
         ctx.session.db.pragma(`cache_size = ${IMPORT_CACHE_SIZE}`);
         try {
           imported = split
-            ? await importParts(ctx, opts, workers, split, input, table.id, apply)
+            ? await importParts(ctx, opts, options, workers, split, input, table.id, apply)
             : (
                 await workers.get(0).run(
                   input,
@@ -349,14 +358,24 @@ async function importWith(ctx: BaseContext, opts: ImportOptions, options: SplitO
   return { table: ctx.session.table(tableId), imported, ms: Math.round(performance.now() - t0) };
 }
 
+/** Who imports which parts: a worker each, or one worker all of them (as one range of the file). */
+function importGroups(split: SplitOptions, parts: readonly PartPlan[]): Array<{ worker: number; plan: PartPlan }> {
+  if (split.workerPerPart) return parts.map((plan, worker) => ({ worker, plan }));
+  const first = parts[0]!;
+  const part = { start: first.part.start, end: parts.at(-1)!.part.end, firstLine: first.part.firstLine };
+  return [{ worker: 0, plan: { part, rows: parts.reduce((n, p) => n + p.rows, 0), rowsBefore: first.rowsBefore } }];
+}
+
 /**
- * Imports the parts of a file at once, worker i reading part i, while this thread writes the shards
- * as they come, each part's rows at their own rids and autonumbers. The first failure stops every
- * worker, and this returns only once all have stopped, so nothing is written after a failure.
+ * Imports the parts of a file at once (see SplitOptions): workers parse them while this thread
+ * writes every shard as it comes, each part's rows at their own rids and autonumbers. The first
+ * failure stops every worker, and this returns only once all have stopped, so nothing is written
+ * after a failure.
  */
 async function importParts(
   ctx: BaseContext,
   opts: ImportOptions,
+  options: SplitOptions,
   workers: ImportWorkers,
   split: NonNullable<Analysis['split']>,
   input: ImportWorkerInput,
@@ -370,14 +389,16 @@ async function importParts(
   if (opts.signal?.aborted) stop.abort();
   const progress = partsProgress(opts.onProgress, 'importing', fs.statSync(opts.path).size);
   try {
-    const runs = split.parts.map(async ({ part, rows, rowsBefore }, i) => {
+    const runs = importGroups(options, split.parts).map(async ({ worker, plan: { part, rows, rowsBefore } }, i) => {
       let nextRid = ridBase + rowsBefore + 1;
       const partInput: ImportWorkerInput = { ...input, part, facts: split.facts, firstAutonumber: input.firstAutonumber + rowsBefore };
+      const write = (m: ShardMessage): void => {
+        apply({ op: 'appendShard', tableId, shardId: m.shardId, ids: m.ids, rows: m.rows, update: m.update, firstRid: nextRid });
+        nextRid += m.ids.length;
+        progress(i, m.bytesRead - part.start);
+      };
       try {
-        const done = await workers.get(i).run(partInput, { signal: stop.signal, onProgress: (read) => progress(i, read - part.start) }, (m) => {
-          apply({ op: 'appendShard', tableId, shardId: m.shardId, ids: m.ids, rows: m.rows, update: m.update, firstRid: nextRid });
-          nextRid += m.ids.length;
-        });
+        const done = await workers.get(worker).run(partInput, { signal: stop.signal }, write);
         if (done.rows !== rows || !done.complete) {
           throw new EngineError('INVALID_INPUT', `${opts.path} changed while it was being imported. Nothing was imported; import it again.`);
         }
