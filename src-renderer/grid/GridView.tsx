@@ -16,7 +16,7 @@ import { FIELD_TYPES, type CellValue, type FieldSchema, type FieldType } from '.
 import { RecordPanel } from './RecordPanel';
 import { columnFor, displayText, searchPattern } from './cells';
 import { ViewBar } from './ViewBar';
-import { FilterBuilder } from './FilterBuilder';
+import { countConditions, FilterBuilder } from './FilterBuilder';
 import { FieldDialog } from './FieldDialog';
 import { FieldMenu } from './FieldMenu';
 import { GroupedView } from './GroupedView';
@@ -371,7 +371,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           aria-expanded={popover === 'filter'}
           onClick={() => setPopover(popover === 'filter' ? null : 'filter')}
         >
-          {view.filter ? `Filtered (${('and' in view.filter ? view.filter.and : view.filter.or).length})` : 'Filter'}
+          {view.filter ? `Filtered (${countConditions(view.filter)})` : 'Filter'}
         </button>
         <button
           type="button"

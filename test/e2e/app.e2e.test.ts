@@ -256,6 +256,70 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.getByText('4 records', { exact: true }).waitFor();
   });
 
+  it('builds a filter with a nested group, choices picked from the field, and edits it again', async () => {
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    const choices = [
+      { name: 'Open', color: 'blue' },
+      { name: 'Done', color: 'green' },
+      { name: 'Hold', color: 'red' },
+    ];
+    await call('table.create', { base, name: 'Orders', fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'Qty', type: 'number' }, { name: 'Status', type: 'singleSelect', options: { choices } }] });
+    await call('records.create', {
+      base,
+      table: 'Orders',
+      records: [
+        { Name: 'A', Qty: 10, Status: 'Done' },
+        { Name: 'B', Qty: 2, Status: 'Done' },
+        { Name: 'C', Qty: 10, Status: 'Open' },
+        { Name: 'D', Qty: 10, Status: 'Hold' },
+        { Name: 'E', Qty: 1, Status: 'Hold' },
+      ],
+    });
+    await page.getByRole('button', { name: 'Orders', exact: true }).click();
+    await page.getByText('5 records', { exact: true }).waitFor();
+
+    // Qty > 5 and (Status is Done or Status is Hold).
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    const filter = page.getByRole('dialog', { name: 'Filter' });
+    await filter.getByRole('button', { name: '+ Condition', exact: true }).click();
+    await filter.getByLabel('Field of condition 1').selectOption({ label: 'Qty' });
+    await filter.getByLabel('Operator of condition 1').selectOption({ label: '>' });
+    await filter.getByLabel('Value of condition 1').fill('5');
+    await filter.getByRole('button', { name: 'Add a group to the filter' }).click();
+    const group = filter.getByRole('group', { name: 'Group 2' });
+    await group.getByLabel('Field of condition 2.1').selectOption({ label: 'Status' });
+    await group.getByLabel('Value of condition 2.1').selectOption({ label: 'Done' });
+    await group.getByRole('button', { name: '+ Condition in group 2' }).click();
+    await group.getByLabel('Field of condition 2.2').selectOption({ label: 'Status' });
+    await group.getByLabel('Value of condition 2.2').selectOption({ label: 'Hold' });
+    // A group inside an AND group starts as OR.
+    expect(await group.getByLabel('Match in group 2').inputValue()).toBe('or');
+    await page.screenshot({ path: screenshotPath('07b-filter-groups') });
+    await filter.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('2 records', { exact: true }).waitFor();
+
+    const schema = (await call('schema.get', { base })) as { tables: Array<{ name: string; views: Array<{ filter: unknown }>; fields: Array<{ name: string; id: string; options: { choices?: Array<{ id: string; name: string }> } }> }> };
+    const orders = schema.tables.find((t) => t.name === 'Orders')!;
+    const status = orders.fields.find((f) => f.name === 'Status')!;
+    const idOf = (name: string): string => status.options.choices!.find((c) => c.name === name)!.id;
+    expect(orders.views[0]!.filter).toEqual({
+      and: [
+        { field: orders.fields.find((f) => f.name === 'Qty')!.id, op: '>', value: 5 },
+        { or: [{ field: status.id, op: '=', value: idOf('Done') }, { field: status.id, op: '=', value: idOf('Hold') }] },
+      ],
+    });
+
+    // Opened again, the builder shows the same tree; removing the group widens the filter.
+    await page.getByRole('button', { name: 'Filtered (3)' }).click();
+    const again = page.getByRole('dialog', { name: 'Filter' });
+    expect(await again.getByLabel('Value of condition 2.1').inputValue()).toBe(idOf('Done'));
+    expect(await again.getByLabel('Value of condition 1').inputValue()).toBe('5');
+    await again.getByRole('button', { name: 'Remove group 2' }).click();
+    await again.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('3 records', { exact: true }).waitFor();
+  });
+
   it('edits fields from the column menu: retype with a conversion preview, insert, delete and undo', async () => {
     const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
     const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
