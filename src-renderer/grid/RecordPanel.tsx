@@ -1,10 +1,13 @@
-/** A record expanded: every field as a form, and its history (who changed what, when). */
+/**
+ * A record expanded: every field as a form, each edited as its type (see editors.tsx) and saved as
+ * it changes, and its history (who changed what, when).
+ */
 import { useCallback, useEffect, useState } from 'react';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { HistoryEntry, RecordOut, TableSchema } from '../../src-shared/api/engine.dto';
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import type { CellValue } from '../../src-shared/schema/schema.types';
-import { displayText } from './cells';
+import { FieldInput } from './editors';
 import { ErrorLine } from '../app/Messages';
 
 interface Props {
@@ -15,6 +18,8 @@ interface Props {
   onClose(): void;
 }
 
+const SEVERAL_CONTROLS = new Set<string>(['multipleSelect', 'rating', 'attachment']);
+
 function text(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'object') return JSON.stringify(value);
@@ -24,7 +29,6 @@ function text(value: unknown): string {
 export function RecordPanel({ engine, base, table, recordId, onClose }: Props): React.JSX.Element {
   const [record, setRecord] = useState<RecordOut | null>(null);
   const [history, setHistory] = useState<HistoryEntry[]>([]);
-  const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -47,22 +51,14 @@ export function RecordPanel({ engine, base, table, recordId, onClose }: Props): 
     });
   }, [engine, base, table.id, load]);
 
-  const save = async (fieldId: string): Promise<void> => {
-    const draft = drafts[fieldId];
-    const field = table.fields.find((f) => f.id === fieldId);
-    if (draft === undefined || !field) return;
-    // Typed text is read as the grid reads pasted text: by the field's type.
-    const parsed = getFieldType(field.type).parse(draft, field.options);
-    if (!parsed.ok) {
-      setError(`${field.name}: ${parsed.message}`);
-      return;
-    }
+  const save = async (fieldId: string, value: unknown): Promise<boolean> => {
     try {
-      await engine['records.update']({ base, table: table.id, updates: [{ id: recordId, fields: { [fieldId]: parsed.value } }] });
-      setDrafts(({ [fieldId]: _, ...rest }) => rest);
+      await engine['records.update']({ base, table: table.id, updates: [{ id: recordId, fields: { [fieldId]: value } }] });
       setError(null);
+      return true;
     } catch (e) {
       setError((e as Error).message);
+      return false;
     }
   };
 
@@ -80,20 +76,15 @@ export function RecordPanel({ engine, base, table, recordId, onClose }: Props): 
           {table.fields.map((f) => {
             const def = getFieldType(f.type);
             const value = record.fields[f.id] as CellValue | undefined;
+            // A label activates its first control when clicked: not wanted around several (stars, choices).
+            const Wrapper = SEVERAL_CONTROLS.has(f.type) ? 'div' : 'label';
             return (
-              <label key={f.id}>
+              <Wrapper key={f.id} className="record-field">
                 <span>
                   {f.name} <small>{def.label}</small>
                 </span>
-                <input
-                  aria-label={f.name}
-                  value={drafts[f.id] ?? displayText(f, value)}
-                  readOnly={def.computed}
-                  onChange={(e) => setDrafts({ ...drafts, [f.id]: e.target.value })}
-                  onBlur={() => void save(f.id)}
-                  onKeyDown={(e) => e.key === 'Enter' && void save(f.id)}
-                />
-              </label>
+                <FieldInput field={f} value={value} onCommit={(v) => save(f.id, v)} onInvalid={setError} />
+              </Wrapper>
             );
           })}
         </form>

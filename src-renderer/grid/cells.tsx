@@ -2,43 +2,22 @@
  * How each field type shows and edits in the grid: text formatted by the field registry (currency,
  * percent, dates in the field's format), select chips in their colours, a checkbox that toggles on
  * click, rating stars, links for URLs and e-mail addresses, attachment chips; editors fitting the
- * type (number, date, select from the choices, long text in a popup).
+ * type (number, date, date and time in the field's zone, select from the choices, ticked choices
+ * for multiple selects, long text in a popup).
  */
 import type { ColDef, ICellRendererParams } from 'ag-grid-community';
 import type { RecordOut } from '../../src-shared/api/engine.dto';
-import { getFieldType } from '../../src-shared/fields/field-registry';
-import type { AttachmentRef, CellValue, FieldSchema, SelectChoice } from '../../src-shared/schema/schema.types';
+import type { AttachmentRef, CellValue, FieldSchema } from '../../src-shared/schema/schema.types';
+import { choicesOf, displayText } from './field-display';
+import { DateTimeCellEditor, MultiSelectCellEditor } from './editors';
+
+export { displayText };
 
 type Col = ColDef<RecordOut>;
 
-function choicesOf(field: FieldSchema): SelectChoice[] {
-  return ((field.options as { choices?: SelectChoice[] }).choices ?? []) as SelectChoice[];
-}
 
 function Chip({ name, color }: { name: string; color: string }): React.JSX.Element {
   return <span className={`chip chip-${color}`}>{name}</span>;
-}
-
-/** Display text of a value in its JSON form (what queries return). */
-export function displayText(field: FieldSchema, value: CellValue | null | undefined): string {
-  if (value === undefined || value === null) return '';
-  const def = getFieldType(field.type);
-  switch (field.type) {
-    case 'singleSelect':
-      return String(value);
-    case 'multipleSelect':
-      return Array.isArray(value) ? value.join(', ') : String(value);
-    case 'attachment':
-      return Array.isArray(value) ? (value as AttachmentRef[]).map((a) => a.name).join(', ') : '';
-    case 'json':
-      return JSON.stringify(value);
-    default:
-      try {
-        return def.format(value, field.options) || String(value);
-      } catch {
-        return String(value);
-      }
-  }
 }
 
 /** A regex for the starts of words matching the search's words (as the search matches them), or null. */
@@ -112,9 +91,10 @@ export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: stri
               ))}
             </span>
           ) : null,
-        // Edited as comma-separated names.
         valueFormatter,
-        valueParser: (p) => String(p.newValue ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+        cellEditor: MultiSelectCellEditor,
+        cellEditorPopup: true,
+        cellEditorParams: { field },
       };
     }
     case 'rating': {
@@ -172,6 +152,8 @@ export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: stri
       return { valueFormatter, ...marked, cellEditor: field.type === 'number' ? 'agNumberCellEditor' : 'agTextCellEditor', type: 'rightAligned' };
     case 'date':
       return { valueFormatter, ...marked, cellEditor: 'agDateStringCellEditor' };
+    case 'dateTime':
+      return { valueFormatter, ...marked, cellEditor: DateTimeCellEditor, cellEditorPopup: true, cellEditorParams: { field } };
     case 'longText':
       return { valueFormatter, ...marked, cellEditor: 'agLargeTextCellEditor', cellEditorPopup: true };
     default:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dateField, dateTimeField, durationField } from './date-fields';
 import { readStoredDate } from './civil-date.util';
+import { instantFromWallInput, wallTimeInput } from './date-time-text.util';
 import type { FieldOptions } from '../schema/schema.types';
 
 describe('date', () => {
@@ -193,5 +194,30 @@ describe('readStoredDate', () => {
     for (const text of ['2023-02-29', '2024-13-01', '2024-00-10', '2024-01-00', '0000-01-01', '2024-1-05', '2024-01-5', ' 2024-01-05', '2024-01-05 ', '2024/01/05', '2024-01-0a', '２０２４-01-05', '+024-01-05', '', '2024-01-05T00:00']) {
       expect(readStoredDate(text), text).toBeNull();
     }
+  });
+});
+
+describe('date-time pickers: wall time in the field’s zone', () => {
+  it('shows a stored instant as the zone’s wall time, with seconds only when it has them', () => {
+    expect(wallTimeInput('2024-01-05T14:30:00.000Z', 'UTC')).toBe('2024-01-05T14:30');
+    expect(wallTimeInput('2024-01-05T14:30:00.000Z', 'Europe/Berlin')).toBe('2024-01-05T15:30');
+    expect(wallTimeInput('2024-07-05T14:30:07.000Z', 'America/New_York')).toBe('2024-07-05T10:30:07');
+    expect(wallTimeInput('2024-01-01T02:00:00.000Z', 'Asia/Kolkata')).toBe('2024-01-01T07:30');
+    for (const bad of ['', null, 5, '2024-01-05', 'soon']) expect(wallTimeInput(bad, 'UTC')).toBe('');
+  });
+
+  it('reads a picked wall time in the zone back to the same instant, DST changes included', () => {
+    expect(instantFromWallInput('2024-01-05T15:30', 'Europe/Berlin')).toBe('2024-01-05T14:30:00.000Z');
+    expect(instantFromWallInput('2024-07-05T10:30:07', 'America/New_York')).toBe('2024-07-05T14:30:07.000Z');
+    // 02:30 on the spring-forward night does not exist in Berlin: read with the offset before (03:30).
+    expect(instantFromWallInput('2024-03-31T02:30', 'Europe/Berlin')).toBe('2024-03-31T01:30:00.000Z');
+    // 02:30 on the fall-back night happens twice: the earlier one.
+    expect(instantFromWallInput('2024-10-27T02:30', 'Europe/Berlin')).toBe('2024-10-27T00:30:00.000Z');
+    for (const zone of ['UTC', 'Europe/Berlin', 'Australia/Lord_Howe', 'America/St_Johns']) {
+      for (const iso of ['2024-01-05T14:30:00.000Z', '1999-12-31T23:59:59.000Z', '2024-11-03T05:30:00.000Z']) {
+        expect(instantFromWallInput(wallTimeInput(iso, zone), zone), `${zone} ${iso}`).toBe(iso);
+      }
+    }
+    for (const bad of ['', '2024-02-30T10:00', '2024-01-05T24:00', '2024-01-05 10:00', 'tomorrow']) expect(instantFromWallInput(bad, 'UTC')).toBeNull();
   });
 });

@@ -157,3 +157,28 @@ export function formatDateTime(ms: number, options: DateTimeOptions): string {
   const text = `${date} ${time}`;
   return isAmbiguousInstant(ms, options.timeZone) ? `${text} ${offsetText(offset)}` : text;
 }
+
+/**
+ * The wall time of a stored instant in `zone`, as a `datetime-local` input shows it:
+ * `YYYY-MM-DDTHH:mm`, with `:ss` when the instant has seconds. '' for anything not an instant.
+ */
+export function wallTimeInput(value: unknown, zone: string): string {
+  const ms = readStoredInstant(value);
+  if (ms === null) return '';
+  const wall = isoInstant(ms + zoneOffset(ms, zone));
+  return wall.slice(17, 19) === '00' ? wall.slice(0, 16) : wall.slice(0, 19);
+}
+
+const WALL_INPUT_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
+
+/**
+ * The stored instant of a `datetime-local` value read as wall time in `zone` (a time skipped by a
+ * DST change reads as wallToUtc reads it), or null when the text is empty or not such a value.
+ */
+export function instantFromWallInput(text: string, zone: string): string | null {
+  const m = WALL_INPUT_RE.exec(text.trim());
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  if (!isRealDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
+  return isoInstant(wallToUtc(utcFromFields(year, month, day, hour, minute, second), zone));
+}

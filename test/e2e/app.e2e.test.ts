@@ -378,6 +378,77 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('edits every type as its type: in the record panel, and with the grid\'s date-time and choice editors', async () => {
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    await call('table.create', {
+      base,
+      name: 'Editors',
+      fields: [
+        { name: 'Title', type: 'singleLineText' },
+        { name: 'Status', type: 'singleSelect', options: { choices: [{ name: 'Open', color: 'green' }, { name: 'Hold', color: 'red' }] } },
+        { name: 'Tags', type: 'multipleSelect', options: { choices: [{ name: 'steel' }, { name: 'M8' }, { name: 'zinc' }] } },
+        { name: 'Done', type: 'checkbox' },
+        { name: 'Stars', type: 'rating', options: { max: 5 } },
+        { name: 'Due', type: 'date' },
+        { name: 'Meeting', type: 'dateTime', options: { timeZone: 'Europe/Berlin' } },
+        { name: 'Notes', type: 'longText' },
+        { name: 'Data', type: 'json' },
+        { name: 'Price', type: 'currency', options: { symbol: '€', precision: 2 } },
+      ],
+    });
+    const { ids } = (await call('records.create', { base, table: 'Editors', records: [{ Title: 'Bracket' }] })) as { ids: string[] };
+    const fields = async (): Promise<Record<string, unknown>> => ((await call('records.get', { base, table: 'Editors', id: ids[0], keys: 'name' })) as { fields: Record<string, unknown> }).fields;
+    await page.setViewportSize({ width: 2400, height: 900 });
+    await page.getByRole('button', { name: 'Editors', exact: true }).click();
+    await page.getByRole('heading', { name: 'Editors' }).waitFor();
+
+    await page.locator('.ag-row[row-index="0"]').first().hover();
+    await page.getByRole('button', { name: 'Expand record 1' }).click();
+    const panel = page.getByRole('complementary', { name: 'Record' });
+    await panel.getByLabel('Status').selectOption('Hold');
+    await panel.getByRole('group', { name: 'Tags' }).getByLabel('M8').check();
+    await panel.getByRole('checkbox', { name: 'Done' }).check();
+    await panel.getByRole('radio', { name: '4 of 5' }).click();
+    await panel.getByLabel('Due').fill('2026-04-02');
+    // Wall time in the field's zone: 09:30 in Berlin in April is 07:30 UTC.
+    await panel.getByLabel('Meeting').fill('2026-04-02T09:30');
+    await panel.getByLabel('Meeting').press('Enter');
+    await panel.getByLabel('Notes').fill('two\nlines');
+    await panel.getByLabel('Data').fill('{"size": [8, 20]}');
+    await panel.getByLabel('Price').fill('1,234.5');
+    await panel.getByLabel('Price').press('Enter');
+    await expect.poll(fields).toEqual({
+      Title: 'Bracket', Status: 'Hold', Tags: ['M8'], Done: true, Stars: 4, Due: '2026-04-02', Meeting: '2026-04-02T07:30:00.000Z',
+      Notes: 'two\nlines', Data: { size: [8, 20] }, Price: 1234.5,
+    });
+    // Clicking the rating given clears it; text that is no number is refused, saying why.
+    await panel.getByRole('radio', { name: '4 of 5' }).click();
+    await panel.getByLabel('Price').fill('lots');
+    await panel.getByLabel('Price').press('Enter');
+    await panel.getByRole('alert').filter({ hasText: /Price: / }).waitFor();
+    await expect.poll(async () => (await fields()).Stars).toBeUndefined();
+    expect((await fields()).Price).toBe(1234.5);
+    await page.screenshot({ path: screenshotPath('05b-record-editors') });
+    await panel.getByRole('button', { name: 'Close the record' }).click();
+
+    // The grid's own editors: a date-time picker in the field's zone, choices ticked in a list.
+    const cell = async (name: string): Promise<ReturnType<Page['locator']>> => page.locator(`.ag-row[row-index="0"] [col-id="${await fieldId(call, base, name, 'Editors')}"]`);
+    await (await cell('Meeting')).dblclick();
+    const picker = page.getByLabel('Meeting, in Europe/Berlin');
+    expect(await picker.inputValue()).toBe('2026-04-02T09:30');
+    await picker.fill('2026-12-24T18:00');
+    await picker.press('Enter');
+    await expect.poll(async () => (await fields()).Meeting).toBe('2026-12-24T17:00:00.000Z');
+    await (await cell('Tags')).dblclick();
+    const tags = page.locator('.ag-popup').getByRole('group', { name: 'Tags' });
+    await tags.getByLabel('zinc').check();
+    await tags.getByLabel('steel').check();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await fields()).Tags).toEqual(['steel', 'M8', 'zinc']);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('reopens a base from the recent list', async () => {
     await page.getByRole('button', { name: '← Bases' }).click();
     const recent = page.getByRole('region', { name: 'Recent bases' });
@@ -417,7 +488,7 @@ describe.runIf(haveBrowser)('app in the browser', () => {
   });
 });
 
-async function fieldId(call: (m: string, i: unknown) => Promise<unknown>, base: string, name: string): Promise<string> {
+async function fieldId(call: (m: string, i: unknown) => Promise<unknown>, base: string, name: string, table = 'Parts'): Promise<string> {
   const schema = (await call('schema.get', { base })) as { tables: Array<{ name: string; fields: Array<{ id: string; name: string }> }> };
-  return schema.tables.find((t) => t.name === 'Parts')!.fields.find((f) => f.name === name)!.id;
+  return schema.tables.find((t) => t.name === table)!.fields.find((f) => f.name === name)!.id;
 }
