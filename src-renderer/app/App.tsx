@@ -42,16 +42,21 @@ export function App(): React.JSX.Element {
     shell?.baseOpened(info ? info.path : null);
   }, []);
 
-  const open = useCallback(
-    async (what: 'create' | 'open', path: string | null): Promise<void> => {
-      if (!engine || !path) return;
-      try {
-        opened(await (what === 'create' ? engine['base.create']({ path }) : engine['base.open']({ path })));
-      } catch (e) {
-        setProblem((e as Error).message);
-      }
+  /** Creates or opens a base and shows it; fails with the engine's error. */
+  const openBase = useCallback(
+    async (what: 'create' | 'open', path: string): Promise<void> => {
+      if (!engine) throw new Error('The engine is not connected yet.');
+      opened(await (what === 'create' ? engine['base.create']({ path }) : engine['base.open']({ path })));
     },
     [engine, opened],
+  );
+  /** The same from a menu or a drop: an error shows in the app's problem line. */
+  const open = useCallback(
+    async (what: 'create' | 'open', path: string | null): Promise<void> => {
+      if (!path) return;
+      await openBase(what, path).catch((e: Error) => setProblem(e.message));
+    },
+    [openBase],
   );
 
   // Desktop menus: the base commands are the app's; the rest go to the open base. Commands wait
@@ -129,7 +134,7 @@ export function App(): React.JSX.Element {
   return (
     <>
       {banners}
-      {base ? <BaseView engine={engine} base={base} onClose={() => opened(null)} /> : <StartScreen engine={engine} onOpened={opened} />}
+      {base ? <BaseView engine={engine} base={base} onClose={() => opened(null)} /> : <StartScreen onOpen={openBase} />}
     </>
   );
 }

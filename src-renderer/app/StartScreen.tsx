@@ -3,18 +3,16 @@
  * desktop app, by typing a path in either.
  */
 import { useState } from 'react';
-import type { EngineClient } from '../../src-shared/api/engine.contract';
-import type { BaseInfo } from '../../src-shared/api/engine.dto';
 import { desktopShell } from '../engine/desktop';
 import { forgetBase, recentBases } from './recent';
 import { ErrorLine } from './Messages';
 
 interface Props {
-  engine: EngineClient;
-  onOpened(info: BaseInfo): void;
+  /** Creates or opens the base at `path` and shows it; fails with a message to show here. */
+  onOpen(what: 'create' | 'open', path: string): Promise<void>;
 }
 
-export function StartScreen({ engine, onOpened }: Props): React.JSX.Element {
+export function StartScreen({ onOpen }: Props): React.JSX.Element {
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -35,7 +33,7 @@ export function StartScreen({ engine, onOpened }: Props): React.JSX.Element {
     setBusy(true);
     setError(null);
     try {
-      onOpened(await (what === 'create' ? engine['base.create']({ path: p }) : engine['base.open']({ path: p })));
+      await onOpen(what, p);
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);

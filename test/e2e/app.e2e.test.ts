@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
 import { call as engineCall } from '../bench/bench-util';
+import { FIELD_TYPES } from '../../src-shared/schema/schema.types';
 import { createBaseAndTable, findChromium, launchBrowser, screenshotPath, startBrowserMode, type BrowserMode } from './browser';
 
 const haveBrowser = findChromium() !== null;
@@ -376,6 +377,30 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     const status = schema.tables.find((t) => t.name === 'Types')!.fields.find((f) => f.name === 'Status')!;
     expect(status.options.choices!.map((c) => [c.name, c.color])).toEqual([['Open', 'blue'], ['On hold', 'red'], ['Closed', expect.any(String)]]);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('adds a field of every type from the toolbar', async () => {
+    const call = (method: string, input: unknown): Promise<unknown> => engineCall(mode.engine, method, input);
+    const { base } = (await call('base.open', { path: tmp.file('e2e.base') })) as { base: string };
+    await page.getByPlaceholder('New table').fill('All types');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('heading', { name: 'All types' }).waitFor();
+    for (const type of FIELD_TYPES) {
+      await page.getByRole('button', { name: '+ Field' }).click();
+      await page.getByLabel('Field name').fill(`F ${type}`);
+      await page.getByLabel('Field type').selectOption(type);
+      await page.getByRole('button', { name: 'Add field' }).click();
+      await expect.poll(() => page.getByLabel('Field name').count()).toBe(0);
+    }
+    const schema = (await call('schema.get', { base })) as { tables: Array<{ name: string; fields: Array<{ name: string; type: string }> }> };
+    const added = schema.tables.find((t) => t.name === 'All types')!.fields.filter((f) => f.name.startsWith('F '));
+    expect(added.map((f) => [f.name, f.type])).toEqual(FIELD_TYPES.map((t) => [`F ${t}`, t]));
+    // The grid has a column for each: End in a row goes to the last.
+    await page.getByRole('button', { name: '+ Add record' }).click();
+    await page.getByText('1 record', { exact: true }).waitFor();
+    await page.locator('.ag-row[row-index="0"] .ag-cell').nth(1).click();
+    await page.keyboard.press('End');
+    await page.getByRole('columnheader', { name: `F ${FIELD_TYPES.at(-1)!}` }).waitFor();
   });
 
   it('edits every type as its type: in the record panel, and with the grid\'s date-time and choice editors', async () => {
