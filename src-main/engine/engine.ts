@@ -21,6 +21,7 @@ import * as reads from './records/records-query.service';
 import { recordHistory } from './records/history.service';
 import { exportCsv } from './transfer/csv-export.service';
 import { importCsv, previewCsv } from './transfer/csv-import.service';
+import * as attachments from './attachments/attachments.service';
 import { logger } from './logger';
 
 export interface EngineOptions {
@@ -90,6 +91,13 @@ export class Engine {
     });
     this.bases.set(handle, ctx);
     this.scheduleSearchWork(ctx);
+    // Attachments earlier sessions left without a cell, and their bytes, go now (in the background).
+    void ctx.lock
+      .run(() => (ctx.session.isClosed ? null : attachments.collectAttachments(ctx.session)))
+      .then(
+        (report) => report && report.attachments + report.files > 0 && log.info({ base: handle, ...report }, 'attachments collected'),
+        (e: unknown) => log.warn({ base: handle, err: (e as Error).message }, 'collecting attachments failed'),
+      );
     log.info({ base: handle, migrated: session.migrated }, create ? 'base created' : 'base opened');
     return this.info(ctx);
   }
@@ -186,6 +194,9 @@ export class Engine {
       'undo.undo': (i) => w(i.base, (ctx) => ctx.undo.undo(ctx.session)),
       'undo.redo': (i) => w(i.base, (ctx) => ctx.undo.redo(ctx.session)),
       'undo.state': (i) => r(i.base).undo.state(),
+      'attachment.add': (i) => w(i.base, async (ctx) => ({ attachments: await attachments.addAttachments(ctx, i.paths) })),
+      'attachment.get': (i) => attachments.attachmentInfo(r(i.base), i.id),
+      'attachment.collect': (i) => w(i.base, (ctx) => attachments.collectAttachments(ctx.session)),
       'csv.preview': (i) => previewCsv(i.path, i.rows),
       'csv.import': (i) =>
         w(i.base, async (ctx) => {

@@ -8,8 +8,9 @@
 import { z } from 'zod';
 import { FIELD_TYPES } from '../schema/schema.types';
 import { filterGroupSchema, groupsSchema, sortsSchema, MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT, MAX_SEARCH_LENGTH } from '../query/query.schema';
+import type { AttachmentRef } from '../schema/schema.types';
 import type {
-  BaseInfo, CheckReport, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
+  AttachmentInfo, BaseInfo, CheckReport, CollectReport, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
   RecordOut, UndoState, BaseSchema, FieldSchema, TableSchema, ViewSchema, ChangeEvent, ProgressEvent,
 } from './engine.dto';
 
@@ -132,6 +133,16 @@ export const engineContract = {
     input: z.strictObject({ base, table: ref, id: z.string().min(1), limit: z.number().int().min(1).max(10_000).default(200) }),
     output: out<HistoryEntry[]>(),
   },
+
+  /**
+   * Copies files (paths on this machine) into the base's attachment store; their refs, in order,
+   * to put in attachment cells. The same bytes are stored once.
+   */
+  'attachment.add': { input: z.strictObject({ base, paths: z.array(path).min(1).max(10_000) }), output: out<{ attachments: AttachmentRef[] }>() },
+  /** An attachment's row and where its bytes are. */
+  'attachment.get': { input: z.strictObject({ base, id: z.string().min(1).max(64) }), output: out<AttachmentInfo>() },
+  /** Removes attachments no cell refers to, and their bytes (also done when a base opens). */
+  'attachment.collect': { input: z.strictObject({ base }), output: out<CollectReport>() },
 
   'undo.undo': { input: z.strictObject({ base }), output: out<UndoState>() },
   'undo.redo': { input: z.strictObject({ base }), output: out<UndoState>() },

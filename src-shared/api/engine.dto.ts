@@ -1,5 +1,5 @@
 /** Data the engine returns. Plain JSON: it crosses process boundaries unchanged. */
-import type { BaseSchema, CellValue, FieldSchema, FieldType, TableSchema, ViewSchema } from '../schema/schema.types';
+import type { AttachmentRef, BaseSchema, CellValue, FieldSchema, FieldType, TableSchema, ViewSchema } from '../schema/schema.types';
 
 export interface BaseInfo {
   /** Handle for every later call on this base, valid until closed. */
@@ -41,6 +41,19 @@ export interface FieldChangeReport {
   failed: number;
   /** Up to 5 examples of values that did not convert. */
   failures: Array<{ recordId: string; value: string; message: string }>;
+}
+
+/** An attachment's row: its ref (what cells hold), the hash of its bytes and where they are on disk. */
+export interface AttachmentInfo extends AttachmentRef {
+  sha256: string;
+  file: string;
+}
+
+/** What collecting a base's attachments removed. */
+export interface CollectReport {
+  attachments: number;
+  files: number;
+  bytes: number;
 }
 
 export interface HistoryEntry {

@@ -1,0 +1,147 @@
+/**
+ * Attachments through the engine: files streamed into a content-addressed store beside the base,
+ * the same bytes stored once, refs that attachment cells take, bad input failing alone with nothing
+ * half-written, and collection of what no cell refers to when the base is opened again.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Engine } from '../engine';
+import type { AttachmentInfo, BaseInfo, CollectReport } from '../../../src-shared/api/engine.dto';
+import type { AttachmentRef } from '../../../src-shared/schema/schema.types';
+import { makeTempDir } from '../testing/temp-dir';
+import { BlobStore } from './blob-store';
+import { typeOfFile } from './attachments.service';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let engine: Engine;
+
+async function call<T>(method: string, input: unknown): Promise<T> {
+  const r = await engine.call(method, input);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value as T;
+}
+
+beforeEach(() => {
+  tmp = makeTempDir();
+  engine = new Engine({ maintenanceMs: 0 });
+});
+afterEach(() => {
+  engine.close();
+  tmp.cleanup();
+});
+
+const sha = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+async function baseWithTable(): Promise<string> {
+  const { base } = await call<BaseInfo>('base.create', { path: tmp.file('files.base') });
+  await call('table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'Files', type: 'attachment' }] });
+  return base;
+}
+
+describe('attachments', () => {
+  it('copies files into a store beside the base, named by their hash, and gives refs cells take', async () => {
+    const base = await baseWithTable();
+    const pdf = tmp.file('A-100 bracket.pdf');
+    fs.writeFileSync(pdf, '%PDF-1.7 not really a drawing');
+    const dxf = tmp.file('a-101.DXF');
+    fs.writeFileSync(dxf, '0\nEOF\n');
+    const { attachments } = await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [pdf, dxf] });
+    expect(attachments).toEqual([
+      { id: expect.stringMatching(/^att/), name: 'A-100 bracket.pdf', size: fs.statSync(pdf).size, type: 'application/pdf' },
+      { id: expect.stringMatching(/^att/), name: 'a-101.DXF', size: 6, type: 'image/vnd.dxf' },
+    ]);
+    const info = await call<AttachmentInfo>('attachment.get', { base, id: attachments[0]!.id });
+    expect(info.sha256).toBe(sha(pdf));
+    expect(info.file).toBe(path.join(tmp.file('files.base.files'), info.sha256.slice(0, 2), info.sha256));
+    expect(fs.readFileSync(info.file, 'utf8')).toBe('%PDF-1.7 not really a drawing');
+
+    const { ids } = await call<{ ids: string[] }>('records.create', { base, table: 'Drawings', records: [{ Name: 'A-100', Files: attachments }] });
+    const rec = await call<{ fields: Record<string, unknown> }>('records.get', { base, table: 'Drawings', id: ids[0], keys: 'name' });
+    expect(rec.fields.Files).toEqual(attachments);
+  });
+
+  it('stores the same bytes once, however often and under whatever name they are attached', async () => {
+    const base = await baseWithTable();
+    const a = tmp.file('one.png');
+    const b = tmp.file('copy of one.png');
+    fs.writeFileSync(a, crypto.randomBytes(100_000));
+    fs.copyFileSync(a, b);
+    const first = (await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [a, b] })).attachments;
+    const again = (await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [a] })).attachments;
+    const ids = [...first, ...again].map((r) => r.id);
+    expect(new Set(ids).size).toBe(3);
+    expect(await BlobStore.beside(tmp.file('files.base')).list()).toEqual([sha(a)]);
+  });
+
+  it('streams a large file: memory does not grow with its size', async () => {
+    const base = await baseWithTable();
+    const big = tmp.file('scan.tif');
+    const chunk = crypto.randomBytes(1024 * 1024);
+    const fd = fs.openSync(big, 'w');
+    for (let i = 0; i < 96; i++) fs.writeSync(fd, chunk);
+    fs.closeSync(fd);
+    global.gc?.();
+    const before = process.memoryUsage();
+    let peak = 0;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.heapUsed - before.heapUsed + (m.arrayBuffers - before.arrayBuffers));
+    }, 5);
+    const { attachments } = await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [big] });
+    clearInterval(sampler);
+    expect(attachments[0]!.size).toBe(96 * 1024 * 1024);
+    expect(peak).toBeLessThan(32 * 1024 * 1024);
+    expect((await call<AttachmentInfo>('attachment.get', { base, id: attachments[0]!.id })).sha256).toBe(sha(big));
+  });
+
+  it('fails on a missing file or a folder, naming it, with nothing half-written', async () => {
+    const base = await baseWithTable();
+    const ok = tmp.file('ok.txt');
+    fs.writeFileSync(ok, 'fine');
+    await expect(call('attachment.add', { base, paths: [tmp.file('nope.pdf')] })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('nope.pdf') });
+    await expect(call('attachment.add', { base, paths: [tmp.dir] })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not a file') });
+    await expect(call('attachment.get', { base, id: 'attAAAAAAAAAAAAAA' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call('attachment.get', { base, id: '../../etc/passwd' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const store = BlobStore.beside(tmp.file('files.base'));
+    expect(fs.existsSync(path.join(store.dir, 'tmp')) ? fs.readdirSync(path.join(store.dir, 'tmp')) : []).toEqual([]);
+    expect(await store.list()).toEqual([]);
+    // A cancelled copy leaves nothing either.
+    const controller = new AbortController();
+    controller.abort();
+    await expect(store.put(ok, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(fs.readdirSync(path.join(store.dir, 'tmp'))).toEqual([]);
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('collects attachments no cell refers to, and bytes no attachment refers to, keeping shared bytes', async () => {
+    const base = await baseWithTable();
+    const a = tmp.file('a.pdf');
+    const b = tmp.file('b.pdf');
+    fs.writeFileSync(a, 'drawing a');
+    fs.writeFileSync(b, 'drawing b');
+    const [refA, refA2, refB, orphan] = (await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [a, a, b, b] })).attachments as [AttachmentRef, AttachmentRef, AttachmentRef, AttachmentRef];
+    const { ids } = await call<{ ids: string[] }>('records.create', { base, table: 'Drawings', records: [{ Name: 'one', Files: [refA, refB] }, { Name: 'two', Files: [refA2] }] });
+    // Nothing a cell holds goes; the attachment never put in a cell does, its bytes stay (refB shares them).
+    expect(await call<CollectReport>('attachment.collect', { base })).toEqual({ attachments: 1, files: 0, bytes: 0 });
+    await expect(call('attachment.get', { base, id: orphan.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // Record one loses its files; record two keeps a's bytes alive.
+    await call('records.update', { base, table: 'Drawings', updates: [{ id: ids[0], fields: { Files: null } }] });
+    await call('base.close', { base });
+    const reopened = (await call<BaseInfo>('base.open', { path: tmp.file('files.base') })).base;
+    const store = BlobStore.beside(tmp.file('files.base'));
+    await expect.poll(() => store.list()).toEqual([sha(a)]);
+    expect((await call<AttachmentInfo>('attachment.get', { base: reopened, id: refA2.id })).sha256).toBe(sha(a));
+    await expect(call('attachment.get', { base: reopened, id: refA.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call('attachment.get', { base: reopened, id: refB.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('names types by extension, unknown ones as bytes', () => {
+    expect(typeOfFile('x.PDF')).toBe('application/pdf');
+    expect(typeOfFile('part.step')).toBe('model/step');
+    expect(typeOfFile('scan.tiff')).toBe('image/tiff');
+    expect(typeOfFile('README')).toBe('application/octet-stream');
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The attachment files of a base: a content-addressed store in a folder beside the base file
+ * (`parts.base` → `parts.base.files/ab/abcdef…`, named by the SHA-256 of the bytes). A file is
+ * streamed in: hashed while it is copied to a temporary file in the store, which is then renamed
+ * into place, or dropped when the same bytes are stored already. Nothing is read whole into
+ * memory, and a failed or cancelled copy leaves nothing behind.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EngineError } from '../../../src-shared/errors';
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  /** False when the same bytes were stored already. */
+  added: boolean;
+}
+
+export interface PutOptions {
+  signal?: AbortSignal;
+  /** Bytes copied so far. */
+  onProgress?: (bytes: number) => void;
+}
+
+export class BlobStore {
+  constructor(readonly dir: string) {}
+
+  /** The store of the base at `baseFile`. */
+  static beside(baseFile: string): BlobStore {
+    return new BlobStore(`${path.resolve(baseFile)}.files`);
+  }
+
+  /** Where the bytes with this hash are (whether or not they are stored). */
+  pathOf(sha256: string): string {
+    if (!SHA256_RE.test(sha256)) throw new Error(`BlobStore: not a SHA-256: ${JSON.stringify(sha256)}`);
+    return path.join(this.dir, sha256.slice(0, 2), sha256);
+  }
+
+  has(sha256: string): boolean {
+    return fs.existsSync(this.pathOf(sha256));
+  }
+
+  /** Copies the file at `source` in, streamed; its hash and size. */
+  async put(source: string, opts: PutOptions = {}): Promise<StoredBlob> {
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(source);
+    } catch {
+      throw new EngineError('FILE_NOT_FOUND', `No file at ${source}.`);
+    }
+    if (!stat.isFile()) throw new EngineError('INVALID_INPUT', `${source} is not a file.`);
+    const tmpDir = path.join(this.dir, 'tmp');
+    await fs.promises.mkdir(tmpDir, { recursive: true });
+    const tmp = path.join(tmpDir, `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
+    const hash = crypto.createHash('sha256');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        opts.onProgress?.(size);
+        done(null, chunk);
+      },
+    });
+    try {
+      const out = fs.createWriteStream(tmp, { flags: 'wx' });
+      try {
+        await pipeline(fs.createReadStream(source), tap, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
+      } catch (e) {
+        if (opts.signal?.aborted) throw new EngineError('CANCELLED', `Copying ${path.basename(source)} was cancelled.`);
+        throw new EngineError('INVALID_INPUT', `Could not read ${source}: ${(e as Error).message}`);
+      }
+      // On disk before it gets its name: a crash never leaves a named file with other bytes.
+      const fd = await fs.promises.open(tmp, 'r');
+      try {
+        await fd.sync();
+      } finally {
+        await fd.close();
+      }
+      const sha256 = hash.digest('hex');
+      const target = this.pathOf(sha256);
+      if (fs.existsSync(target)) return { sha256, size, added: false };
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.rename(tmp, target);
+      return { sha256, size, added: true };
+    } finally {
+      await fs.promises.rm(tmp, { force: true });
+    }
+  }
+
+  /** Removes the bytes with this hash (nothing when absent). */
+  async remove(sha256: string): Promise<void> {
+    await fs.promises.rm(this.pathOf(sha256), { force: true });
+  }
+
+  /** Every stored hash. */
+  async list(): Promise<string[]> {
+    const out: string[] = [];
+    let prefixes: string[];
+    try {
+      prefixes = await fs.promises.readdir(this.dir);
+    } catch {
+      return out;
+    }
+    for (const prefix of prefixes) {
+      if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+      for (const name of await fs.promises.readdir(path.join(this.dir, prefix))) {
+        if (SHA256_RE.test(name) && name.startsWith(prefix)) out.push(name);
+      }
+    }
+    return out.sort();
+  }
+
+  /** Removes temporary files of copies a crash cut short. */
+  async clearTemporary(): Promise<void> {
+    await fs.promises.rm(path.join(this.dir, 'tmp'), { recursive: true, force: true });
+  }
+}
