@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'CANCELLED',
   'NOTHING_TO_UNDO',
   'INTEGRITY',
+  /** A file could not be read by its extraction worker (it failed, hung or ran out of memory). */
+  'EXTRACTION_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,7 +11,7 @@ import { useSqliteBinding } from '../engine/db/sqlite';
 import { Engine } from '../engine/engine';
 import { logger } from '../engine/logger';
 import { answerCall, forwardEvents } from '../engine/wire-host';
-import { useBuiltWorkers } from '../engine/worker-host';
+import { useBuiltWorkers } from '../workers/start';
 
 const log = logger.child({ module: 'engine-process' });
 

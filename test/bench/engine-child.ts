@@ -10,7 +10,7 @@
  * their built files there instead of from TypeScript through tsx.
  */
 import { Engine } from '../../src-main/engine/engine';
-import { useBuiltWorkers } from '../../src-main/engine/worker-host';
+import { useBuiltWorkers } from '../../src-main/workers/start';
 import type { BaseInfo, ImportResult, QueryPage } from '../../src-shared/api/engine.dto';
 import { call, log, mb, reportResult } from './bench-util';
 import { Rng } from './csv-gen';

@@ -24,9 +24,10 @@ const ALLOWED = {
   shared: [],
   renderer: ['shared'],
   preload: ['shared'],
-  engine: ['shared'],
+  // The engine starts worker threads (its import worker, the extraction pool); workers never call back.
+  engine: ['shared', 'workers'],
   workers: ['shared'],
-  electron: ['engine', 'shared'],
+  electron: ['engine', 'shared', 'workers'],
   web: ['engine', 'shared'],
   cli: ['engine', 'shared', 'web', 'workers'],
   'sync-server': ['shared'],

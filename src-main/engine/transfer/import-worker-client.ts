@@ -6,7 +6,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { EngineError } from '../../../src-shared/errors';
-import { startWorker, workerUrl } from '../worker-host';
+import { startWorker, workerUrl } from '../../workers/start';
 import type { AnalyzeInput, AnalyzeResult, HostMessage, ImportWorkerInput, ShardMessage, WorkerMessage } from './import-protocol';
 
 export interface RunOptions {

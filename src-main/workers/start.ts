@@ -1,7 +1,7 @@
 /**
- * Starts the engine's worker threads. A worker written in TypeScript (tests, the CLI, `npm start`
- * before a build) is loaded through tsx, registered inside the worker; a built `.js` worker starts
- * directly.
+ * Starts worker threads (the engine's import worker, the extraction pool). A worker written in
+ * TypeScript (tests, the CLI, `npm start` before a build) is loaded through tsx, registered inside
+ * the worker; a built `.js` worker starts directly.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
