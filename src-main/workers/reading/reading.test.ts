@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readDimensionText } from './dimension-text';
 import { readSurfaceFinish, readThreads } from './callouts';
+import { readTitleBlock, titleBlockFromAttributes, type PlacedText } from './title-block';
 
 describe('dimension text', () => {
   it('reads the Gripper drawing\'s dimensions: symmetric, deviation, limits, basic, counts', () => {
@@ -69,5 +70,31 @@ describe('surface finish', () => {
     expect(readSurfaceFinish('Ra 12')).toEqual(['Ra 12']);
     expect(readSurfaceFinish('all over Ra 3,2 except Rz16 and Ra0.8')).toEqual(['Ra 3.2', 'Rz 16', 'Ra 0.8']);
     expect(readSurfaceFinish('Radius 5, Rack')).toEqual([]);
+  });
+});
+
+describe('title block', () => {
+  const t = (str: string, x: number, y: number, size = 6): PlacedText => ({ str, x, y, size, rotation: 0 });
+
+  it('reads labels with values beside them, below them or after a colon, and ISO 2768 anywhere', () => {
+    const block = readTitleBlock([
+      t('Zeichnungsnummer', 500, 100), t('4711-001', 500, 88, 12),
+      t('Rev.', 620, 100), t('C', 620, 88, 12),
+      t('Gezeichnet', 300, 60), t('M. Muster', 340, 60, 8),
+      t('Datum', 300, 50), t('2024-03-01', 340, 50, 8),
+      t('Allgemeintoleranzen ISO 2768-mK', 300, 30),
+      t('Werkstoff', 400, 60), t('1.4301', 400, 50, 9),
+    ]);
+    expect(block).toEqual({
+      drawingNumber: '4711-001', title: null, revision: 'C', scale: null, sheet: null, format: null, material: '1.4301',
+      drawnBy: 'M. Muster', date: '2024-03-01', generalTolerance: 'ISO 2768-mK',
+    });
+  });
+
+  it('takes fields from title block attributes where the layout gave none', () => {
+    const empty = readTitleBlock([]);
+    expect(titleBlockFromAttributes({ DWG_NO: 'A-100', TITLE: 'Bracket', REV: 'B', SCALE: '1:5', MATERIAL: 'S235', OTHER: 'x', DATE: ' ' }, { ...empty, title: 'Kept' })).toMatchObject({
+      drawingNumber: 'A-100', title: 'Kept', revision: 'B', scale: '1:5', material: 'S235', date: null,
+    });
   });
 });
