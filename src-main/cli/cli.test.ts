@@ -86,3 +86,31 @@ describe('baseplate command', () => {
     for (const cmd of ['base create', 'import', 'insert', 'update', 'delete', 'query', 'export', 'base rebuild', 'base check']) expect(h.stdout).toContain(cmd);
   });
 });
+
+describe('baseplate extract', () => {
+  const corpus = path.resolve(__dirname, '../../../shared/corpus');
+  it.runIf(fs.existsSync(corpus))('prints one JSON object per file in order, an error object for a file that fails, and exits with the number failed', async () => {
+    fs.writeFileSync(tmp.file('notes.txt'), 'not a drawing');
+    const r = await bp('extract', path.join(corpus, 'pdf/Adapterplatte.PDF'), 'notes.txt', path.join(corpus, 'dxf/acad_table_simple.dxf'), 'missing.pdf', '--json');
+    expect(r.code).toBe(2);
+    const [pdf, notes, dxf, missing] = lines(r.stdout) as Array<Record<string, unknown>>;
+    expect(pdf).toMatchObject({
+      file: path.join(corpus, 'pdf/Adapterplatte.PDF'),
+      kind: 'pdf',
+      pages: 1,
+      titleBlock: { title: 'Stahl Adapterplatte', drawingNumber: null, scale: '1:2', sheet: '1 VON 1', format: 'A3', material: 'Stahl', generalTolerance: '+0.1/-0.1' },
+      threads: [{ text: '4 x M8', designation: 'M8', count: 4 }],
+      gdt: [],
+      tables: [],
+    });
+    for (const key of ['text', 'dimensions', 'surfaceFinish']) expect(Array.isArray(pdf![key]), key).toBe(true);
+    expect((pdf!.dimensions as Array<{ text: string }>).map((d) => d.text)).toEqual(expect.arrayContaining(['200,00', '175,00', '160,10', '39,90', '25,00', '0', 'R10,00', '20,00']));
+    expect(notes).toEqual({ file: 'notes.txt', error: { code: 'EXTRACTION_FAILED', message: 'notes.txt: not a DXF or PDF drawing.' } });
+    expect(dxf).toMatchObject({ kind: 'dxf', tables: [{ rows: [['Title', '', ''], ['1', '2', '3'], ['4', '5', '6']] }], dxf: { version: 'AC1027', entityCounts: { ACAD_TABLE: 1 } } });
+    expect(missing).toEqual({ file: 'missing.pdf', error: { code: 'FILE_NOT_FOUND', message: 'missing.pdf: no such file.' } });
+  });
+
+  it('asks for a file', async () => {
+    expect(await bp('extract')).toMatchObject({ code: 2, stderr: expect.stringContaining('extract needs at least one FILE') });
+  });
+});

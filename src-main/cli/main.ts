@@ -13,6 +13,11 @@ import { CsvWriter } from '../engine/csv/csv-writer';
 import { parseArgs, one, required, int, json, usage, type ParsedArgs } from './cli-args';
 import { startWebServer } from '../web/web-server';
 import { rendererDir } from '../web/renderer-dir';
+import os from 'node:os';
+import { WorkerPool } from '../workers/pool';
+import { workerUrl } from '../workers/start';
+import type { ExtractJob } from '../workers/extract/extract.worker';
+import type { FileExtraction } from '../workers/extract/file-extraction';
 
 const HELP = `baseplate — Baseplate's command line: bases, tables, records, CSV.
 
@@ -33,6 +38,9 @@ Usage:
   baseplate serve [--port N]              Browser mode: serve the app on 127.0.0.1 and print its
                                           address (with this session's token); PORT is honoured,
                                           0 picks a free port. Stops on Ctrl-C.
+  baseplate extract FILE... [--json]      Read DXF and PDF drawings: title block, dimensions,
+                                          threads, tolerances, text (--json: one JSON object per
+                                          file). The exit status is the number of files that failed.
 
 FIELDS is a JSON object keyed by field name: '{"Name": "Bolt", "Qty": 4}'.
 A filter is {"and"|"or": [conditions or groups]}, a condition {"field": NAME, "op": OP, "value": V},
@@ -77,7 +85,17 @@ function fieldsJson(args: ParsedArgs): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
+const EXTRACT_SPEC = { options: [], flags: ['json', 'help'] } as const;
+
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'extract') {
+    const extractArgs = parseArgs(argv.slice(1), EXTRACT_SPEC);
+    if (extractArgs.flags.has('help')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    return extract(extractArgs.positionals, extractArgs);
+  }
   const args = parseArgs(argv, SPEC);
   const [cmd, ...rest] = args.positionals;
   if (!cmd || args.flags.has('help') || cmd === 'help') {
@@ -91,6 +109,64 @@ async function run(argv: string[]): Promise<number> {
   } finally {
     cli.engine.close();
   }
+}
+
+/**
+ * `baseplate extract FILE... [--json]`: each file read in a worker of the extraction pool (time
+ * and memory limited), results printed in the files' order; a file that fails prints its error.
+ */
+async function extract(files: string[], args: ParsedArgs): Promise<number> {
+  if (files.length === 0) throw usage('extract needs at least one FILE');
+  const asJson = args.flags.has('json');
+  const pool = new WorkerPool<ExtractJob, FileExtraction>({
+    url: workerUrl('extract.worker', new URL('../workers/extract/extract.worker.ts', import.meta.url)),
+    size: Math.max(1, Math.min(files.length, os.availableParallelism(), 4)),
+    timeMs: 120_000,
+    heapMb: 1024,
+  });
+  let failed = 0;
+  try {
+    // All queued at once (the pool runs as many as it may); each settles into a result or an error.
+    const runs = files.map((file) =>
+      pool.run({ path: path.resolve(file) }, { label: path.basename(file) }).then(
+        (x) => ({ ok: true as const, x }),
+        (e: unknown) => ({ ok: false as const, error: toErrorData(e) }),
+      ),
+    );
+    for (const [i, run] of runs.entries()) {
+      const file = files[i]!;
+      const r = await run;
+      if (r.ok) {
+        const result = { ...r.x, file };
+        out(asJson ? JSON.stringify(result) : summary(result));
+      } else {
+        failed++;
+        if (asJson) out(JSON.stringify({ file, error: { code: r.error.code, message: r.error.message } }));
+        else process.stderr.write(`baseplate: ${r.error.message}\n`);
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  return Math.min(failed, 125);
+}
+
+function summary(x: FileExtraction): string {
+  const tb = x.titleBlock;
+  const facts = [
+    `${x.kind.toUpperCase()}${x.pages ? `, ${x.pages} page${x.pages === 1 ? '' : 's'}` : ''}${x.dxf?.version ? `, ${x.dxf.version}` : ''}`,
+    tb.drawingNumber && `no. ${tb.drawingNumber}`,
+    tb.title && `'${tb.title}'`,
+    tb.revision && `rev. ${tb.revision}`,
+    tb.material && `material ${tb.material}`,
+    tb.scale && `scale ${tb.scale}`,
+    `${x.dimensions.length} dimension${x.dimensions.length === 1 ? '' : 's'}`,
+    x.threads.length > 0 && `threads ${x.threads.map((t) => (t.count > 1 ? `${t.count}× ${t.designation}` : t.designation)).join(', ')}`,
+    x.gdt.length > 0 && `${x.gdt.length} tolerance frame${x.gdt.length === 1 ? '' : 's'}`,
+    x.surfaceFinish.length > 0 && x.surfaceFinish.join(', '),
+    x.tables.length > 0 && `${x.tables.length} table${x.tables.length === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  return `${x.file}: ${facts.join('; ')}`;
 }
 
 /** `baseplate serve`: browser mode until SIGINT/SIGTERM. */

@@ -10,6 +10,7 @@
 import type { IDxf } from 'dxf-parser';
 import { decodeControlCodes, plainMText } from './dxf-text';
 import { readDxf, type AttribEntity, type TableEntity } from './dxf-read';
+import { readGdtFrames, type GdtFrameRead } from '../reading/gdt';
 
 export interface DxfInsert {
   block: string;
@@ -39,6 +40,8 @@ export interface DxfExtraction {
   text: string[];
   dimensions: DxfDimension[];
   tables: Array<{ rows: string[][] }>;
+  /** Feature control frames of TOLERANCE entities (and of MTEXT written in the GDT font). */
+  gdt: GdtFrameRead[];
 }
 
 /** $INSUNITS codes. */
@@ -73,7 +76,7 @@ export function extractDxf(source: string): DxfExtraction {
 }
 
 function extractFrom(dxf: IDxf): DxfExtraction {
-  const header = dxf.header as Record<string, unknown>;
+  const header = (dxf.header ?? {}) as Record<string, unknown>;
   const entities = dxf.entities as unknown as Entity[];
   const blocks = (dxf.blocks ?? {}) as unknown as Record<string, { name: string; entities?: Entity[]; position?: Point }>;
   const modelSpace = entities.filter((e) => !e.inPaperSpace);
@@ -97,14 +100,21 @@ function extractFrom(dxf: IDxf): DxfExtraction {
   const inserts: DxfInsert[] = [];
   const dimensions: DxfDimension[] = [];
   const tables: Array<{ rows: string[][] }> = [];
+  const gdt: GdtFrameRead[] = [];
 
   for (let i = 0; i < modelSpace.length; i++) {
     const e = modelSpace[i]!;
     switch (e.type) {
       case 'TEXT':
       case 'MTEXT':
-        addText(placed, e, { x: 0, y: 0 }, 1, 0);
+        if (typeof e.text === 'string' && /\\F(?:gdt|GDT)/.test(e.text) && /%%v/i.test(e.text)) gdt.push(...readGdtFrames(e.text));
+        else addText(placed, e, { x: 0, y: 0 }, 1, 0);
         break;
+      case 'TOLERANCE': {
+        const raw = (e as { groups?: Array<{ code: number; value: unknown }> }).groups?.find((g) => g.code === 1)?.value;
+        if (typeof raw === 'string') gdt.push(...readGdtFrames(raw));
+        break;
+      }
       case 'INSERT': {
         // Its ATTRIBs follow it, up to a SEQEND.
         const attributes: Record<string, string> = {};
@@ -168,6 +178,7 @@ function extractFrom(dxf: IDxf): DxfExtraction {
     text: readingOrder(placed),
     dimensions,
     tables,
+    gdt,
   };
 }
 

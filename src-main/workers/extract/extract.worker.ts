@@ -1,0 +1,60 @@
+/**
+ * The extraction worker (run by the extraction pool): reads one drawing file, DXF or PDF, and
+ * returns what it holds (file-extraction.ts). A file that is neither, too large, or unreadable
+ * fails with a reason naming it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { EngineError } from '../../../src-shared/errors';
+import { serveJobs } from '../serve';
+import { extractDxf } from '../dxf/dxf-extract';
+import { extractPdf } from '../pdf/pdf-extract';
+import { fromDxf, fromPdf, type FileExtraction } from './file-extraction';
+
+export interface ExtractJob {
+  path: string;
+}
+
+/** Larger files are refused rather than read: a drawing of this size is not a drawing. */
+export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+export function decodeDxf(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+export function kindOf(bytes: Uint8Array): 'pdf' | 'dxf' | 'image' | null {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 256));
+  if (head.startsWith('%PDF-')) return 'pdf';
+  if (/^\s*0\s*\r?\n\s*SECTION/.test(head)) return 'dxf';
+  if (bytes[0] === 0x89 && head.startsWith('PNG', 1)) return 'image';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image';
+  if (head.startsWith('II*\0') || head.startsWith('MM\0*')) return 'image';
+  return null;
+}
+
+export async function extractFile(file: string): Promise<FileExtraction> {
+  const name = path.basename(file);
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    throw new EngineError('FILE_NOT_FOUND', `${name}: no such file.`);
+  }
+  if (size > MAX_FILE_BYTES) throw new EngineError('EXTRACTION_FAILED', `${name}: ${Math.round(size / 1e6)} MB is more than a drawing may be (${MAX_FILE_BYTES / 1024 / 1024} MB).`);
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  const kind = kindOf(bytes);
+  try {
+    if (kind === 'dxf') return fromDxf(file, extractDxf(decodeDxf(bytes)));
+    if (kind === 'pdf') return fromPdf(file, await extractPdf(bytes));
+  } catch (e) {
+    throw new EngineError('EXTRACTION_FAILED', `${name}: the ${kind === 'dxf' ? 'DXF' : 'PDF'} could not be read (${(e as Error).message}).`);
+  }
+  if (kind === 'image') throw new EngineError('EXTRACTION_FAILED', `${name}: reading images (OCR) is not available in this version.`);
+  throw new EngineError('EXTRACTION_FAILED', `${name}: not a DXF or PDF drawing.`);
+}
+
+serveJobs<ExtractJob, FileExtraction>(async (job) => ({ value: await extractFile(job.path) }));

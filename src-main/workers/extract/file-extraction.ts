@@ -1,0 +1,98 @@
+/**
+ * One shape for what any drawing holds (`baseplate extract --json` prints it): its text in reading
+ * order, title block, dimensions (with nominal value, unit and tolerance), thread callouts,
+ * surface finish, tables, and for DXF its structure. The engineering reading is the same for every
+ * format (../reading); only where the text comes from differs.
+ */
+import type { DxfExtraction } from '../dxf/dxf-extract';
+import type { PdfExtraction } from '../pdf/pdf-extract';
+import { readDimensionText, type Tolerance } from '../reading/dimension-text';
+import { readSurfaceFinish, readThreads, type ThreadCallout } from '../reading/callouts';
+import { readTitleBlock, titleBlockFromAttributes, type TitleBlock } from '../reading/title-block';
+import type { GdtFrameRead } from '../reading/gdt';
+
+export interface DimensionOut {
+  text: string;
+  kind: string;
+  value: number | null;
+  unit: string | null;
+  tolerance: Tolerance | null;
+}
+
+export type GdtFrame = GdtFrameRead;
+
+export interface FileExtraction {
+  file: string;
+  kind: 'dxf' | 'pdf';
+  pages?: number;
+  text: string[];
+  titleBlock: TitleBlock;
+  dimensions: DimensionOut[];
+  threads: ThreadCallout[];
+  gdt: GdtFrame[];
+  surfaceFinish: string[];
+  tables: Array<{ rows: string[][] }>;
+  dxf?: DxfExtraction['dxf'];
+}
+
+/** Short names of DXF length units for dimensions. */
+const UNIT_SYMBOLS: Record<string, string> = { millimeters: 'mm', centimeters: 'cm', meters: 'm', inches: 'in', feet: 'ft', microns: 'µm' };
+
+function dimensionOut(text: string, kind: string, value: number | null, unit: string | null): DimensionOut {
+  const read = readDimensionText(text, unit ?? 'mm');
+  if (read) return { text, kind: read.kind === 'linear' && kind !== 'linear' && kind !== 'unknown' ? kind : read.kind, value: read.value, unit: read.unit, tolerance: read.tolerance };
+  return { text, kind, value, unit, tolerance: null };
+}
+
+const unique = <T>(items: T[], key: (t: T) => string): T[] => {
+  const seen = new Set<string>();
+  return items.filter((t) => (seen.has(key(t)) ? false : (seen.add(key(t)), true)));
+};
+
+export function fromDxf(file: string, x: DxfExtraction): FileExtraction {
+  const unit = x.dxf.units ? (UNIT_SYMBOLS[x.dxf.units] ?? x.dxf.units) : null;
+  // Title block: attributes of inserted blocks first (that is how CAD templates carry them).
+  let titleBlock = readTitleBlock([]);
+  for (const insert of x.dxf.inserts) titleBlock = titleBlockFromAttributes(insert.attributes, titleBlock);
+  const all = x.text.join('\n');
+  return {
+    file,
+    kind: 'dxf',
+    text: x.text,
+    titleBlock,
+    dimensions: x.dimensions.map((d) => dimensionOut(d.text, d.kind, d.value, d.kind === 'angular' || d.kind === 'angular3point' ? 'deg' : unit)),
+    threads: unique(x.text.flatMap((t) => readThreads(t)), (t) => t.text),
+    gdt: x.gdt,
+    surfaceFinish: readSurfaceFinish(all),
+    tables: x.tables,
+    dxf: x.dxf,
+  };
+}
+
+/** Points from a page's edge where its border and grid references are. */
+const EDGE = 30;
+
+export function fromPdf(file: string, x: PdfExtraction): FileExtraction {
+  const unit = x.text.some((t) => /\b(?:INCH|INCHES|ZOLL)\b/i.test(t)) ? 'in' : 'mm';
+  const dimensions: DimensionOut[] = [];
+  for (const page of x.pages) {
+    for (const item of page.items) {
+      // The sheet's grid references (1 2 3 … along the border) are numbers too, but no dimensions.
+      if (item.x < EDGE || item.y < EDGE || item.x > page.width - EDGE || item.y > page.height - EDGE) continue;
+      const read = readDimensionText(item.str, unit);
+      if (read) dimensions.push({ text: item.str.trim(), kind: read.kind, value: read.value, unit: read.unit, tolerance: read.tolerance });
+    }
+  }
+  return {
+    file,
+    kind: 'pdf',
+    pages: x.pages.length,
+    text: x.text,
+    titleBlock: readTitleBlock(x.pages.at(-1)?.items ?? []),
+    dimensions,
+    threads: unique(x.text.flatMap((t) => readThreads(t)), (t) => t.text),
+    gdt: [],
+    surfaceFinish: readSurfaceFinish(x.text.join('\n')),
+    tables: [],
+  };
+}
