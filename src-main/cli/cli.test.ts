@@ -105,7 +105,7 @@ describe('baseplate extract', () => {
     });
     for (const key of ['text', 'dimensions', 'surfaceFinish']) expect(Array.isArray(pdf![key]), key).toBe(true);
     expect((pdf!.dimensions as Array<{ text: string }>).map((d) => d.text)).toEqual(expect.arrayContaining(['200,00', '175,00', '160,10', '39,90', '25,00', '0', 'R10,00', '20,00']));
-    expect(notes).toEqual({ file: 'notes.txt', error: { code: 'EXTRACTION_FAILED', message: 'notes.txt: not a DXF or PDF drawing.' } });
+    expect(notes).toEqual({ file: 'notes.txt', error: { code: 'EXTRACTION_FAILED', message: 'notes.txt: not a drawing this version reads (DXF, PDF, PNG, JPEG or TIFF).' } });
     expect(dxf).toMatchObject({ kind: 'dxf', tables: [{ rows: [['Title', '', ''], ['1', '2', '3'], ['4', '5', '6']] }], dxf: { version: 'AC1027', entityCounts: { ACAD_TABLE: 1 } } });
     expect(missing).toEqual({ file: 'missing.pdf', error: { code: 'FILE_NOT_FOUND', message: 'missing.pdf: no such file.' } });
   });

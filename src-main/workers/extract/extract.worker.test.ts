@@ -40,6 +40,25 @@ describe('extraction worker', () => {
     expect(gripper.dimensions).toContainEqual({ text: '70.50 ±0.05', kind: 'linear', value: 70.5, unit: 'mm', tolerance: { type: 'symmetric', upper: 0.05, lower: -0.05 } });
   });
 
+  it.runIf(corpusAvailable())('reads a scanned drawing by OCR, offline: words with boxes and confidence, dimensions among them', async () => {
+    const x = await pool.run({ path: corpusPath('img/Candle_holder.jpg') });
+    expect(x.kind).toBe('image');
+    expect(x.ocr!.words.length).toBeGreaterThan(30);
+    for (const w of x.ocr!.words) {
+      expect(w.confidence).toBeGreaterThanOrEqual(0);
+      expect(w.box.x1).toBeGreaterThan(w.box.x0);
+    }
+    expect(x.text).toContain('UNLESS OTHERWISE SPECIFIED,');
+    // Of the labels the manifest lists, these come through (⌀ and ± as OCR misreads them, put right).
+    expect(x.dimensions).toEqual(
+      expect.arrayContaining([
+        { text: '⌀21,5±0,1', kind: 'diameter', value: 21.5, unit: 'mm', tolerance: { type: 'symmetric', upper: 0.1, lower: -0.1 } },
+        { text: '(25,5)', kind: 'linear', value: 25.5, unit: 'mm', tolerance: { type: 'reference' } },
+        { text: '⌀38 H12', kind: 'diameter', value: 38, unit: 'mm', tolerance: { type: 'fit', fit: 'H12' } },
+      ]),
+    );
+  }, 60_000);
+
   it('reads a written DXF: title block attributes, a feature control frame, a toleranced dimension and a thread', async () => {
     const written = file('bracket.dxf');
     fs.writeFileSync(
@@ -76,7 +95,7 @@ describe('extraction worker', () => {
     fs.writeFileSync(latin, Buffer.from(dxf([['ENTITIES', [[0, 'TEXT'], [8, '0'], [10, 0], [20, 0], [40, 2.5], [1, 'Maße %%c8']]]]), 'latin1'));
     expect((await pool.run({ path: latin })).text).toEqual(['Maße ⌀8']);
     fs.writeFileSync(file('notes.dxf'), 'hello');
-    await expect(pool.run({ path: file('notes.dxf') })).rejects.toMatchObject({ code: 'EXTRACTION_FAILED', message: 'notes.dxf: not a DXF or PDF drawing.' });
+    await expect(pool.run({ path: file('notes.dxf') })).rejects.toMatchObject({ code: 'EXTRACTION_FAILED', message: 'notes.dxf: not a drawing this version reads (DXF, PDF, PNG, JPEG or TIFF).' });
     fs.writeFileSync(file('broken.pdf'), '%PDF-1.7\nnothing more');
     await expect(pool.run({ path: file('broken.pdf') })).rejects.toMatchObject({ code: 'EXTRACTION_FAILED', message: expect.stringMatching(/^broken\.pdf: the PDF could not be read/) });
     await expect(pool.run({ path: file('gone.dxf') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: 'gone.dxf: no such file.' });

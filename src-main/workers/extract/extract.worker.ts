@@ -1,7 +1,7 @@
 /**
- * The extraction worker (run by the extraction pool): reads one drawing file, DXF or PDF, and
- * returns what it holds (file-extraction.ts). A file that is neither, too large, or unreadable
- * fails with a reason naming it.
+ * The extraction worker (run by the extraction pool): reads one drawing file, DXF, PDF or image
+ * (by OCR), and returns what it holds (file-extraction.ts). A file that is none of these, too
+ * large, or unreadable fails with a reason naming it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { EngineError } from '../../../src-shared/errors';
 import { serveJobs } from '../serve';
 import { extractDxf } from '../dxf/dxf-extract';
 import { extractPdf } from '../pdf/pdf-extract';
-import { fromDxf, fromPdf, type FileExtraction } from './file-extraction';
+import { fromDxf, fromImage, fromPdf, type FileExtraction } from './file-extraction';
+import { recognize } from '../ocr/ocr';
 
 export interface ExtractJob {
   path: string;
@@ -50,11 +51,12 @@ export async function extractFile(file: string): Promise<FileExtraction> {
   try {
     if (kind === 'dxf') return fromDxf(file, extractDxf(decodeDxf(bytes)));
     if (kind === 'pdf') return fromPdf(file, await extractPdf(bytes));
+    if (kind === 'image') return fromImage(file, await recognize(bytes));
   } catch (e) {
-    throw new EngineError('EXTRACTION_FAILED', `${name}: the ${kind === 'dxf' ? 'DXF' : 'PDF'} could not be read (${(e as Error).message}).`);
+    const what = kind === 'dxf' ? 'DXF' : kind === 'pdf' ? 'PDF' : 'image';
+    throw new EngineError('EXTRACTION_FAILED', `${name}: the ${what} could not be read (${(e as Error).message}).`);
   }
-  if (kind === 'image') throw new EngineError('EXTRACTION_FAILED', `${name}: reading images (OCR) is not available in this version.`);
-  throw new EngineError('EXTRACTION_FAILED', `${name}: not a DXF or PDF drawing.`);
+  throw new EngineError('EXTRACTION_FAILED', `${name}: not a drawing this version reads (DXF, PDF, PNG, JPEG or TIFF).`);
 }
 
 serveJobs<ExtractJob, FileExtraction>(async (job) => ({ value: await extractFile(job.path) }));

@@ -10,6 +10,7 @@ import { readDimensionText, type Tolerance } from '../reading/dimension-text';
 import { readSurfaceFinish, readThreads, type ThreadCallout } from '../reading/callouts';
 import { readTitleBlock, titleBlockFromAttributes, type TitleBlock } from '../reading/title-block';
 import type { GdtFrameRead } from '../reading/gdt';
+import type { OcrResult, OcrWord } from '../ocr/ocr';
 
 export interface DimensionOut {
   text: string;
@@ -23,7 +24,7 @@ export type GdtFrame = GdtFrameRead;
 
 export interface FileExtraction {
   file: string;
-  kind: 'dxf' | 'pdf';
+  kind: 'dxf' | 'pdf' | 'image';
   pages?: number;
   text: string[];
   titleBlock: TitleBlock;
@@ -33,6 +34,8 @@ export interface FileExtraction {
   surfaceFinish: string[];
   tables: Array<{ rows: string[][] }>;
   dxf?: DxfExtraction['dxf'];
+  /** Images: the recognized words with their boxes (pixels) and confidence (0–100). */
+  ocr?: { confidence: number; words: OcrWord[] };
 }
 
 /** Short names of DXF length units for dimensions. */
@@ -94,5 +97,51 @@ export function fromPdf(file: string, x: PdfExtraction): FileExtraction {
     gdt: [],
     surfaceFinish: readSurfaceFinish(x.text.join('\n')),
     tables: [],
+  };
+}
+
+/**
+ * Drawing text as OCR commonly misreads it, put right: a diameter sign before a number read as
+ * `@`, `©` or `Ø` (but `038` is left alone: it may be a number), `±` read as `+`.
+ */
+function ocrDimensionText(word: string): string {
+  return (
+    word
+      .replace(/^[@©®∅Øø]\s*(?=\d)/, '⌀')
+      // A lone `+` tolerance right after the number is how OCR reads ±.
+      .replace(/^(⌀?\d+(?:[.,]\d+)?)\s*\+\s*(\d+(?:[.,]\d+)?)$/, '$1±$2')
+  );
+}
+
+export function fromImage(file: string, x: OcrResult): FileExtraction {
+  const dimensions: DimensionOut[] = [];
+  // A dimension is one word or, for a fit or tolerance written apart (`⌀38 H12`), a line.
+  for (const line of x.lines) {
+    const text = ocrDimensionText(line);
+    const read = readDimensionText(text, 'mm');
+    if (read) {
+      dimensions.push({ text, kind: read.kind, value: read.value, unit: read.unit, tolerance: read.tolerance });
+      continue;
+    }
+    for (const word of line.split(/\s+/)) {
+      const w = ocrDimensionText(word);
+      const one = readDimensionText(w, 'mm');
+      if (one && /[.,⌀°()[\]R]/.test(w)) dimensions.push({ text: w, kind: one.kind, value: one.value, unit: one.unit, tolerance: one.tolerance });
+    }
+  }
+  // Word boxes as placed text (y up, as in drawings) for the title block reading.
+  const placed = x.words.map((w) => ({ str: w.text, x: w.box.x0, y: -w.box.y1, size: w.box.y1 - w.box.y0, rotation: 0, width: w.box.x1 - w.box.x0 }));
+  const all = x.lines.join('\n');
+  return {
+    file,
+    kind: 'image',
+    text: x.lines,
+    titleBlock: readTitleBlock(placed),
+    dimensions,
+    threads: unique(x.lines.flatMap((t) => readThreads(t)), (t) => t.text),
+    gdt: [],
+    surfaceFinish: readSurfaceFinish(all),
+    tables: [],
+    ocr: { confidence: Math.round(x.confidence), words: x.words },
   };
 }

@@ -59,7 +59,10 @@ function labelOf(item: PlacedText): Label | null {
   const text = item.str.trim();
   for (const [field, re] of LABELS) {
     const m = re.exec(text);
-    if (m) return { field, item, rest: text.slice(m[0].length).replace(/^[\s:.#-]+/, '').trim() };
+    if (m) {
+      const rest = text.slice(m[0].length).replace(/^[\s:.,;#-]+/, '').trim();
+      return { field, item, rest: /[\p{L}\p{N}]/u.test(rest) ? rest : '' };
+    }
   }
   return null;
 }
