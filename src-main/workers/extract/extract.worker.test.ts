@@ -38,6 +38,13 @@ describe('extraction worker', () => {
     expect(ceco.dimensions[3]).toEqual({ text: 'R1.08', kind: 'radius', value: 1.08, unit: 'm', tolerance: null });
     expect(gripper).toMatchObject({ kind: 'pdf', pages: 1, titleBlock: { drawingNumber: 'UR10_29.20', material: 'PLA' }, surfaceFinish: ['Ra 12'] });
     expect(gripper.dimensions).toContainEqual({ text: '70.50 ±0.05', kind: 'linear', value: 70.5, unit: 'mm', tolerance: { type: 'symmetric', upper: 0.05, lower: -0.05 } });
+    // Tolerance stacks and limits the PDF writes in pieces come back whole (the manifest's list; ⌀ is a drawn symbol there).
+    const texts = gripper.dimensions.map((d) => d.text);
+    expect(texts).toEqual(expect.arrayContaining(['4x 6.60 +0.40/-0.10', '35.36 +0.03/-0.03', '16.00/15.50', '8.20/8.00', '6.15/6.00', 'R1.00 ±0.10']));
+    expect(gripper.dimensions.find((d) => d.text.startsWith('4x'))).toMatchObject({ value: 6.6, tolerance: { type: 'deviation', upper: 0.4, lower: -0.1 } });
+    expect(gripper.dimensions.find((d) => d.text === '16.00/15.50')).toMatchObject({ value: 15.75, tolerance: { type: 'limits', upper: 16, lower: 15.5 } });
+    // No stray pieces left over as dimensions of their own.
+    expect(texts.filter((t) => ['0.40', '0.10', '0.03', '15.50', '8.00', '6.00'].includes(t))).toEqual([]);
   });
 
   it.runIf(corpusAvailable())('reads a scanned drawing by OCR, offline: words with boxes and confidence, dimensions among them', async () => {

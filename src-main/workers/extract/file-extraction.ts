@@ -11,6 +11,7 @@ import { readSurfaceFinish, readThreads, type ThreadCallout } from '../reading/c
 import { readTitleBlock, titleBlockFromAttributes, type TitleBlock } from '../reading/title-block';
 import type { GdtFrameRead } from '../reading/gdt';
 import type { OcrResult, OcrWord } from '../ocr/ocr';
+import { joinStacks } from '../reading/stacks';
 
 export interface DimensionOut {
   text: string;
@@ -79,7 +80,7 @@ export function fromPdf(file: string, x: PdfExtraction): FileExtraction {
   const unit = x.text.some((t) => /\b(?:INCH|INCHES|ZOLL)\b/i.test(t)) ? 'in' : 'mm';
   const dimensions: DimensionOut[] = [];
   for (const page of x.pages) {
-    for (const item of page.items) {
+    for (const item of joinStacks(page.items)) {
       // The sheet's grid references (1 2 3 … along the border) are numbers too, but no dimensions.
       if (item.x < EDGE || item.y < EDGE || item.x > page.width - EDGE || item.y > page.height - EDGE) continue;
       const read = readDimensionText(item.str, unit);

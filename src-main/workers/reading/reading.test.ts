@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readDimensionText } from './dimension-text';
 import { readSurfaceFinish, readThreads } from './callouts';
 import { readTitleBlock, titleBlockFromAttributes, type PlacedText } from './title-block';
+import { joinStacks } from './stacks';
 
 describe('dimension text', () => {
   it('reads the Gripper drawing\'s dimensions: symmetric, deviation, limits, basic, counts', () => {
@@ -97,4 +98,24 @@ describe('title block', () => {
       drawingNumber: 'A-100', title: 'Kept', revision: 'B', scale: '1:5', material: 'S235', date: null,
     });
   });
+});
+
+describe('stacked dimension text', () => {
+  const at = (str: string, x: number, y: number, rotation = 0, size = 10): PlacedText => {
+    // Place in the text's own frame (u along the baseline, v across), then rotate into the page.
+    const r = (rotation * Math.PI) / 180;
+    return { str, x: x * Math.cos(r) - y * Math.sin(r), y: x * Math.sin(r) + y * Math.cos(r), size, rotation, width: str.length * 5.5 };
+  };
+
+  for (const rotation of [0, 45, 90, -75]) {
+    it(`joins a tolerance stack, limits and a count, at ${rotation}°`, () => {
+      const items = [
+        at('3x', 0, 100, rotation), at('12.50', 20, 100, rotation), at('+', 50, 104, rotation), at('0.20', 58, 104, rotation), at('-', 50, 96, rotation), at('0.10', 58, 96, rotation),
+        at('16.00', 0, 50, rotation), at('15.50', 0, 40, rotation),
+        at('25,00', 200, 50, rotation), at('39,90', 200, 34, rotation),
+      ];
+      const texts = joinStacks(items).map((t) => t.str).sort();
+      expect(texts).toEqual(['16.00/15.50', '25,00', '39,90', '3x 12.50 +0.20/-0.10'].sort());
+    });
+  }
 });
