@@ -1,7 +1,7 @@
 /**
  * electron-vite build of the desktop app (`npm start` with an Electron binary, `npm run dist`):
  *   out/main      the main process (main.js), the engine's utilityProcess (engine.js) and the
- *                 engine's worker threads (import.worker.js), sharing chunks in out/main/chunks;
+ *                 engine's worker threads (import.worker.js, extract.worker.js), sharing chunks in out/main/chunks;
  *   out/preload   the sandboxed preload: one CommonJS file with everything it uses inlined;
  *   out/renderer  the React app, the same bundle browser mode serves (vite.web.config.ts).
  */
@@ -31,6 +31,7 @@ export default defineConfig({
           main: resolve('src-main/electron/main.ts'),
           engine: resolve('src-main/electron/engine-process.ts'),
           'import.worker': resolve('src-main/engine/transfer/import.worker.ts'),
+          'extract.worker': resolve('src-main/workers/extract/extract.worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

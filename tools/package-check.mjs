@@ -60,7 +60,7 @@ try {
   check(fs.existsSync(archive), 'resources/app.asar exists');
   const files = new Set(fs.existsSync(archive) ? asar.listPackage(archive, { isPack: false }).map((f) => f.replaceAll('\\', '/')) : []);
   const manifest = fs.existsSync(archive) ? JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) : {};
-  for (const f of ['/package.json', '/out/main/main.js', '/out/main/engine.js', '/out/main/import.worker.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/resources/icon.png']) {
+  for (const f of ['/package.json', '/out/main/main.js', '/out/main/engine.js', '/out/main/import.worker.js', '/out/main/extract.worker.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/resources/icon.png']) {
     check(files.has(f), `app.asar holds ${f}`);
   }
   check([...files].some((f) => f.startsWith('/out/main/migrations/') && f.endsWith('.sql')), "app.asar holds the engine's SQL migrations");

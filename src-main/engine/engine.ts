@@ -22,6 +22,11 @@ import { recordHistory } from './records/history.service';
 import { exportCsv } from './transfer/csv-export.service';
 import { importCsv, previewCsv } from './transfer/csv-import.service';
 import * as attachments from './attachments/attachments.service';
+import * as drawings from './drawings/drawings.service';
+import { WorkerPool } from '../workers/pool';
+import { workerUrl } from '../workers/start';
+import type { ExtractJob } from '../workers/extract/extract.worker';
+import type { FileExtraction } from '../workers/extract/file-extraction';
 import { logger } from './logger';
 
 export interface EngineOptions {
@@ -32,6 +37,8 @@ export interface EngineOptions {
   maintenanceMs?: number;
   /** Shard docs unused this long are unloaded. */
   idleUnloadMs?: number;
+  /** Time a drawing may take to read, ms. */
+  extractionTimeMs?: number;
 }
 
 const log = logger.child({ module: 'engine' });
@@ -44,6 +51,7 @@ export class Engine {
   /** Bases with background search-index work scheduled. */
   private readonly searchWork = new Set<string>();
   private nextHandle = 1;
+  private extractionPool: WorkerPool<ExtractJob, FileExtraction> | null = null;
   private readonly timer: NodeJS.Timeout | null;
   readonly actor: string;
   readonly handlers: EngineHandlers;
@@ -197,6 +205,22 @@ export class Engine {
       'attachment.add': (i) => w(i.base, async (ctx) => ({ attachments: await attachments.addAttachments(ctx, i.paths) })),
       'attachment.get': (i) => attachments.attachmentInfo(r(i.base), i.id),
       'attachment.collect': (i) => w(i.base, (ctx) => attachments.collectAttachments(ctx.session)),
+      'drawings.add': (i) =>
+        w(i.base, async (ctx) => {
+          const job = i.job ?? `drawings-${Date.now()}`;
+          const abort = new AbortController();
+          this.jobs.set(job, abort);
+          try {
+            return await drawings.addDrawings(ctx, i.table, i.paths, (file, label, signal) => this.extraction().run({ path: file }, { label, ...(signal ? { signal } : {}) }), {
+              signal: abort.signal,
+              onProgress: (done, total) => {
+                for (const l of this.progressListeners) l({ base: ctx.handle, job, done, total, phase: 'reading drawings' });
+              },
+            });
+          } finally {
+            this.jobs.delete(job);
+          }
+        }),
       'csv.preview': (i) => previewCsv(i.path, i.rows),
       'csv.import': (i) =>
         w(i.base, async (ctx) => {
@@ -239,8 +263,21 @@ export class Engine {
     }
   }
 
+  /** The extraction pool, started on first use: a worker per core but one (this thread writes), up to 4. */
+  private extraction(): WorkerPool<ExtractJob, FileExtraction> {
+    this.extractionPool ??= new WorkerPool<ExtractJob, FileExtraction>({
+      url: workerUrl('extract.worker', new URL('../workers/extract/extract.worker.ts', import.meta.url)),
+      size: Math.max(1, Math.min(os.availableParallelism() - 1, 4)),
+      timeMs: this.options.extractionTimeMs ?? 120_000,
+      heapMb: 1024,
+    });
+    return this.extractionPool;
+  }
+
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    void this.extractionPool?.close();
+    this.extractionPool = null;
     for (const job of this.jobs.values()) job.abort();
     for (const ctx of this.bases.values()) ctx.session.close();
     this.bases.clear();

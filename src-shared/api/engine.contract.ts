@@ -10,7 +10,7 @@ import { FIELD_TYPES } from '../schema/schema.types';
 import { filterGroupSchema, groupsSchema, sortsSchema, MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT, MAX_SEARCH_LENGTH } from '../query/query.schema';
 import type { AttachmentRef } from '../schema/schema.types';
 import type {
-  AttachmentInfo, BaseInfo, CheckReport, CollectReport, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
+  AttachmentInfo, BaseInfo, CheckReport, CollectReport, DrawingAddResult, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
   RecordOut, UndoState, BaseSchema, FieldSchema, TableSchema, ViewSchema, ChangeEvent, ProgressEvent,
 } from './engine.dto';
 
@@ -143,6 +143,15 @@ export const engineContract = {
   'attachment.get': { input: z.strictObject({ base, id: z.string().min(1).max(64) }), output: out<AttachmentInfo>() },
   /** Removes attachments no cell refers to, and their bytes (also done when a base opens). */
   'attachment.collect': { input: z.strictObject({ base }), output: out<CollectReport>() },
+  /**
+   * One record per drawing file (DXF, PDF, image): the file attached, its title block in the
+   * table's drawing fields (created on the first drop). Progress as a job; a file that fails does
+   * so alone.
+   */
+  'drawings.add': {
+    input: z.strictObject({ base, table: ref, paths: z.array(path).min(1).max(10_000), job: z.string().min(1).max(100).optional() }),
+    output: out<DrawingAddResult>(),
+  },
 
   'undo.undo': { input: z.strictObject({ base }), output: out<UndoState>() },
   'undo.redo': { input: z.strictObject({ base }), output: out<UndoState>() },

@@ -1,4 +1,5 @@
 /** Data the engine returns. Plain JSON: it crosses process boundaries unchanged. */
+import type { ErrorData } from '../errors';
 import type { AttachmentRef, BaseSchema, CellValue, FieldSchema, FieldType, TableSchema, ViewSchema } from '../schema/schema.types';
 
 export interface BaseInfo {
@@ -47,6 +48,14 @@ export interface FieldChangeReport {
 export interface AttachmentInfo extends AttachmentRef {
   sha256: string;
   file: string;
+}
+
+/** Drawings added to a table: each file's new record, or why it failed. */
+export interface DrawingAddResult {
+  table: string;
+  files: Array<{ file: string; id?: string; error?: ErrorData }>;
+  added: number;
+  failed: number;
 }
 
 /** What collecting a base's attachments removed. */

@@ -26,7 +26,7 @@ describe('desktop engine bundle', () => {
 
   it('builds, serves calls over a port, imports through its worker, and shuts down cleanly', async () => {
     await buildDesktop(out);
-    for (const f of ['main/main.js', 'main/engine.js', 'main/import.worker.js', 'main/migrations/meta/_journal.json', 'preload/index.cjs', 'renderer/index.html']) {
+    for (const f of ['main/main.js', 'main/engine.js', 'main/import.worker.js', 'main/extract.worker.js', 'main/migrations/meta/_journal.json', 'preload/index.cjs', 'renderer/index.html']) {
       expect(fs.existsSync(path.join(out, f)), f).toBe(true);
     }
     // The sandboxed preload can load nothing but 'electron'.

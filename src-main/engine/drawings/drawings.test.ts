@@ -1,0 +1,80 @@
+/**
+ * Records from drawings through the engine, with the real extraction pool: one record per file
+ * with its title block in the table's drawing fields (created on the first drop), the file
+ * attached; a file that fails does so alone; the same file is read once however often dropped.
+ */
+import fs from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Engine } from '../engine';
+import type { BaseInfo, DrawingAddResult, ProgressEvent, TableSchema } from '../../../src-shared/api/engine.dto';
+import { makeTempDir } from '../testing/temp-dir';
+import { corpusAvailable, corpusPath } from '../../workers/testing/corpus';
+import { WorkerPool } from '../../workers/pool';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let engine: Engine;
+
+async function call<T>(method: string, input: unknown): Promise<T> {
+  const r = await engine.call(method, input);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value as T;
+}
+
+beforeEach(() => {
+  tmp = makeTempDir();
+  engine = new Engine({ maintenanceMs: 0 });
+});
+afterEach(() => {
+  engine.close();
+  tmp.cleanup();
+});
+
+describe.runIf(corpusAvailable())('drawings.add', () => {
+  it('makes one record per drawing, fills the drawing fields it creates, attaches the file, and fails a bad file alone', async () => {
+    const { base } = await call<BaseInfo>('base.create', { path: tmp.file('drawings.base') });
+    await call('table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }] });
+    const notes = tmp.file('notes.txt');
+    fs.writeFileSync(notes, 'not a drawing');
+    const progress: ProgressEvent[] = [];
+    engine.onDidProgress((e) => progress.push(e));
+    const paths = [corpusPath('pdf/Gripper.PDF'), notes, corpusPath('pdf/Adapterplatte.PDF')];
+    const result = await call<DrawingAddResult>('drawings.add', { base, table: 'Drawings', paths, job: 'drop-1' });
+    expect(result).toMatchObject({ added: 2, failed: 1 });
+    expect(result.files.map((f) => f.file)).toEqual(paths);
+    expect(result.files[1]).toMatchObject({ error: { code: 'EXTRACTION_FAILED', message: expect.stringContaining('not a drawing') } });
+    expect(progress.filter((p) => p.job === 'drop-1').map((p) => [p.done, p.total])).toEqual([[1, 3], [2, 3], [3, 3]]);
+
+    const table = (await call<{ tables: TableSchema[] }>('schema.get', { base })).tables[0]!;
+    expect(table.fields.map((f) => [f.name, f.type])).toEqual([
+      ['Name', 'singleLineText'], ['Drawing', 'attachment'], ['Drawing No', 'singleLineText'], ['Title', 'singleLineText'],
+      ['Revision', 'singleLineText'], ['Material', 'singleLineText'], ['Scale', 'singleLineText'],
+    ]);
+    const gripper = await call<{ fields: Record<string, unknown> }>('records.get', { base, table: 'Drawings', id: result.files[0]!.id, keys: 'name' });
+    expect(gripper.fields).toMatchObject({ 'Drawing No': 'UR10_29.20', Title: 'Weird_Gripper_Cam_Adapter', Material: 'PLA', Scale: '1:1' });
+    expect(gripper.fields.Drawing).toEqual([{ id: expect.stringMatching(/^att/), name: 'Gripper.PDF', size: fs.statSync(paths[0]!).size, type: 'application/pdf' }]);
+    const adapter = await call<{ fields: Record<string, unknown> }>('records.get', { base, table: 'Drawings', id: result.files[2]!.id, keys: 'name' });
+    expect(adapter.fields).toMatchObject({ Title: 'Stahl Adapterplatte', Material: 'Stahl', Scale: '1:2' });
+    expect(adapter.fields['Drawing No']).toBeUndefined();
+  }, 60_000);
+
+  it('reads the same file once, however often it is dropped, and keeps fields people made', async () => {
+    const { base } = await call<BaseInfo>('base.create', { path: tmp.file('twice.base') });
+    await call('table.create', { base, name: 'Parts', fields: [{ name: 'Title', type: 'longText' }, { name: 'Files', type: 'attachment' }] });
+    const run = vi.spyOn(WorkerPool.prototype, 'run');
+    const dxf = corpusPath('dxf/uncommon.dxf');
+    await call('drawings.add', { base, table: 'Parts', paths: [dxf] });
+    await call('drawings.add', { base, table: 'Parts', paths: [dxf] });
+    expect(run).toHaveBeenCalledTimes(1);
+    run.mockRestore();
+    const table = (await call<{ tables: TableSchema[] }>('schema.get', { base })).tables[0]!;
+    // Its own attachment field and its Title (long text) are used, not duplicated.
+    expect(table.fields.filter((f) => f.type === 'attachment').map((f) => f.name)).toEqual(['Files']);
+    expect(table.fields.find((f) => f.name === 'Title')!.type).toBe('longText');
+    expect((await call<{ count: number }>('records.count', { base, table: 'Parts' })).count).toBe(2);
+  }, 60_000);
+
+  it('refuses a table that does not exist, naming it', async () => {
+    const { base } = await call<BaseInfo>('base.create', { path: tmp.file('none.base') });
+    await expect(call('drawings.add', { base, table: 'Nope', paths: [corpusPath('dxf/uncommon.dxf')] })).rejects.toMatchObject({ code: 'NOT_FOUND', message: "No table 'Nope' in this base." });
+  });
+});
