@@ -6,36 +6,20 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Engine } from '../engine';
+import { describe, expect, it } from 'vitest';
 import type { AttachmentInfo, BaseInfo, CollectReport } from '../../../src-shared/api/engine.dto';
 import type { AttachmentRef } from '../../../src-shared/schema/schema.types';
-import { makeTempDir } from '../testing/temp-dir';
+import { useEngine } from '../testing/engine-harness';
 import { BlobStore } from './blob-store';
 import { typeOfFile } from './attachments.service';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let engine: Engine;
-
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = await engine.call(method, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as T;
-}
-
-beforeEach(() => {
-  tmp = makeTempDir();
-  engine = new Engine({ maintenanceMs: 0 });
-});
-afterEach(() => {
-  engine.close();
-  tmp.cleanup();
-});
+const h = useEngine();
+const call = <T,>(method: string, input: unknown): Promise<T> => h.call<T>(method, input);
 
 const sha = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 async function baseWithTable(): Promise<string> {
-  const { base } = await call<BaseInfo>('base.create', { path: tmp.file('files.base') });
+  const { base } = await call<BaseInfo>('base.create', { path: h.tmp.file('files.base') });
   await call('table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }, { name: 'Files', type: 'attachment' }] });
   return base;
 }
@@ -43,9 +27,9 @@ async function baseWithTable(): Promise<string> {
 describe('attachments', () => {
   it('copies files into a store beside the base, named by their hash, and gives refs cells take', async () => {
     const base = await baseWithTable();
-    const pdf = tmp.file('A-100 bracket.pdf');
+    const pdf = h.tmp.file('A-100 bracket.pdf');
     fs.writeFileSync(pdf, '%PDF-1.7 not really a drawing');
-    const dxf = tmp.file('a-101.DXF');
+    const dxf = h.tmp.file('a-101.DXF');
     fs.writeFileSync(dxf, '0\nEOF\n');
     const { attachments } = await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [pdf, dxf] });
     expect(attachments).toEqual([
@@ -54,7 +38,7 @@ describe('attachments', () => {
     ]);
     const info = await call<AttachmentInfo>('attachment.get', { base, id: attachments[0]!.id });
     expect(info.sha256).toBe(sha(pdf));
-    expect(info.file).toBe(path.join(tmp.file('files.base.files'), info.sha256.slice(0, 2), info.sha256));
+    expect(info.file).toBe(path.join(h.tmp.file('files.base.files'), info.sha256.slice(0, 2), info.sha256));
     expect(fs.readFileSync(info.file, 'utf8')).toBe('%PDF-1.7 not really a drawing');
 
     const { ids } = await call<{ ids: string[] }>('records.create', { base, table: 'Drawings', records: [{ Name: 'A-100', Files: attachments }] });
@@ -64,20 +48,20 @@ describe('attachments', () => {
 
   it('stores the same bytes once, however often and under whatever name they are attached', async () => {
     const base = await baseWithTable();
-    const a = tmp.file('one.png');
-    const b = tmp.file('copy of one.png');
+    const a = h.tmp.file('one.png');
+    const b = h.tmp.file('copy of one.png');
     fs.writeFileSync(a, crypto.randomBytes(100_000));
     fs.copyFileSync(a, b);
     const first = (await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [a, b] })).attachments;
     const again = (await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [a] })).attachments;
     const ids = [...first, ...again].map((r) => r.id);
     expect(new Set(ids).size).toBe(3);
-    expect(await BlobStore.beside(tmp.file('files.base')).list()).toEqual([sha(a)]);
+    expect(await BlobStore.beside(h.tmp.file('files.base')).list()).toEqual([sha(a)]);
   });
 
   it('streams a large file: memory does not grow with its size', async () => {
     const base = await baseWithTable();
-    const big = tmp.file('scan.tif');
+    const big = h.tmp.file('scan.tif');
     const chunk = crypto.randomBytes(1024 * 1024);
     const fd = fs.openSync(big, 'w');
     for (let i = 0; i < 96; i++) fs.writeSync(fd, chunk);
@@ -98,13 +82,13 @@ describe('attachments', () => {
 
   it('fails on a missing file or a folder, naming it, with nothing half-written', async () => {
     const base = await baseWithTable();
-    const ok = tmp.file('ok.txt');
+    const ok = h.tmp.file('ok.txt');
     fs.writeFileSync(ok, 'fine');
-    await expect(call('attachment.add', { base, paths: [tmp.file('nope.pdf')] })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('nope.pdf') });
-    await expect(call('attachment.add', { base, paths: [tmp.dir] })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not a file') });
+    await expect(call('attachment.add', { base, paths: [h.tmp.file('nope.pdf')] })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('nope.pdf') });
+    await expect(call('attachment.add', { base, paths: [h.tmp.dir] })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not a file') });
     await expect(call('attachment.get', { base, id: 'attAAAAAAAAAAAAAA' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(call('attachment.get', { base, id: '../../etc/passwd' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    const store = BlobStore.beside(tmp.file('files.base'));
+    const store = BlobStore.beside(h.tmp.file('files.base'));
     expect(fs.existsSync(path.join(store.dir, 'tmp')) ? fs.readdirSync(path.join(store.dir, 'tmp')) : []).toEqual([]);
     expect(await store.list()).toEqual([]);
     // A cancelled copy leaves nothing either.
@@ -117,8 +101,8 @@ describe('attachments', () => {
 
   it('collects attachments no cell refers to, and bytes no attachment refers to, keeping shared bytes', async () => {
     const base = await baseWithTable();
-    const a = tmp.file('a.pdf');
-    const b = tmp.file('b.pdf');
+    const a = h.tmp.file('a.pdf');
+    const b = h.tmp.file('b.pdf');
     fs.writeFileSync(a, 'drawing a');
     fs.writeFileSync(b, 'drawing b');
     const [refA, refA2, refB, orphan] = (await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [a, a, b, b] })).attachments as [AttachmentRef, AttachmentRef, AttachmentRef, AttachmentRef];
@@ -130,8 +114,8 @@ describe('attachments', () => {
     // Record one loses its files; record two keeps a's bytes alive.
     await call('records.update', { base, table: 'Drawings', updates: [{ id: ids[0], fields: { Files: null } }] });
     await call('base.close', { base });
-    const reopened = (await call<BaseInfo>('base.open', { path: tmp.file('files.base') })).base;
-    const store = BlobStore.beside(tmp.file('files.base'));
+    const reopened = (await call<BaseInfo>('base.open', { path: h.tmp.file('files.base') })).base;
+    const store = BlobStore.beside(h.tmp.file('files.base'));
     await expect.poll(() => store.list()).toEqual([sha(a)]);
     expect((await call<AttachmentInfo>('attachment.get', { base: reopened, id: refA2.id })).sha256).toBe(sha(a));
     await expect(call('attachment.get', { base: reopened, id: refA.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });

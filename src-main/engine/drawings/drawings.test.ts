@@ -4,39 +4,23 @@
  * attached; a file that fails does so alone; the same file is read once however often dropped.
  */
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Engine } from '../engine';
+import { describe, expect, it, vi } from 'vitest';
 import type { BaseInfo, DrawingAddResult, ProgressEvent, TableSchema } from '../../../src-shared/api/engine.dto';
-import { makeTempDir } from '../testing/temp-dir';
+import { useEngine } from '../testing/engine-harness';
 import { corpusAvailable, corpusPath } from '../../workers/testing/corpus';
 import { WorkerPool } from '../../workers/pool';
 
-let tmp: ReturnType<typeof makeTempDir>;
-let engine: Engine;
-
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const r = await engine.call(method, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as T;
-}
-
-beforeEach(() => {
-  tmp = makeTempDir();
-  engine = new Engine({ maintenanceMs: 0 });
-});
-afterEach(() => {
-  engine.close();
-  tmp.cleanup();
-});
+const h = useEngine();
+const call = <T,>(method: string, input: unknown): Promise<T> => h.call<T>(method, input);
 
 describe.runIf(corpusAvailable())('drawings.add', () => {
   it('makes one record per drawing, fills the drawing fields it creates, attaches the file, and fails a bad file alone', async () => {
-    const { base } = await call<BaseInfo>('base.create', { path: tmp.file('drawings.base') });
+    const { base } = await call<BaseInfo>('base.create', { path: h.tmp.file('drawings.base') });
     await call('table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }] });
-    const notes = tmp.file('notes.txt');
+    const notes = h.tmp.file('notes.txt');
     fs.writeFileSync(notes, 'not a drawing');
     const progress: ProgressEvent[] = [];
-    engine.onDidProgress((e) => progress.push(e));
+    h.engine.onDidProgress((e) => progress.push(e));
     const paths = [corpusPath('pdf/Gripper.PDF'), notes, corpusPath('pdf/Adapterplatte.PDF')];
     const result = await call<DrawingAddResult>('drawings.add', { base, table: 'Drawings', paths, job: 'drop-1' });
     expect(result).toMatchObject({ added: 2, failed: 1 });
@@ -58,7 +42,7 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
   }, 60_000);
 
   it('reads the same file once, however often it is dropped, and keeps fields people made', async () => {
-    const { base } = await call<BaseInfo>('base.create', { path: tmp.file('twice.base') });
+    const { base } = await call<BaseInfo>('base.create', { path: h.tmp.file('twice.base') });
     await call('table.create', { base, name: 'Parts', fields: [{ name: 'Title', type: 'longText' }, { name: 'Files', type: 'attachment' }] });
     const run = vi.spyOn(WorkerPool.prototype, 'run');
     const dxf = corpusPath('dxf/uncommon.dxf');
@@ -74,7 +58,7 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
   }, 60_000);
 
   it('refuses a table that does not exist, naming it', async () => {
-    const { base } = await call<BaseInfo>('base.create', { path: tmp.file('none.base') });
+    const { base } = await call<BaseInfo>('base.create', { path: h.tmp.file('none.base') });
     await expect(call('drawings.add', { base, table: 'Nope', paths: [corpusPath('dxf/uncommon.dxf')] })).rejects.toMatchObject({ code: 'NOT_FOUND', message: "No table 'Nope' in this base." });
   });
 });
