@@ -61,4 +61,12 @@ describe('WorkerPool', () => {
     await expect(pool.run({ do: 'echo', text: 'late' })).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(pool.workers).toBe(0);
   });
+
+  it('fails the waiting jobs, once, when its workers cannot start, and does not keep starting them', async () => {
+    pool = new WorkerPool({ url: new URL('./testing/broken.worker.ts', import.meta.url), size: 2, timeMs: 10_000, heapMb: 64 });
+    const jobs = [pool.run({ do: 'echo', text: 'a' }, { label: 'a.pdf' }), pool.run({ do: 'echo', text: 'b' }, { label: 'b.pdf' })];
+    for (const job of jobs) await expect(job).rejects.toMatchObject({ code: 'EXTRACTION_FAILED', message: expect.stringMatching(/^The file reader could not start: .*this reader is broken/) });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pool.workers).toBe(0);
+  });
 });

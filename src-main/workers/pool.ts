@@ -137,13 +137,23 @@ export class WorkerPool<In, Out> {
     });
   }
 
-  /** Fails the slot's job (if any) and replaces its worker. */
+  /**
+   * Fails the slot's job (if any) and replaces its worker. A worker that fails before it is ready
+   * cannot read anything: the jobs waiting fail with its reason, and no worker is started again
+   * until new work comes.
+   */
   private fail(slot: Slot<In, Out>, error: EngineError): void {
     if (!this.slots.has(slot)) return;
     const job = slot.job;
+    const starting = !slot.ready;
     this.finish(slot);
     void this.retire(slot);
     if (job) this.settle(job, error);
+    if (starting) {
+      const why = new EngineError('EXTRACTION_FAILED', `The file reader could not start: ${error.message.replace(/^[^:]*: /, '')}`);
+      for (const waiting of this.queue.splice(0)) this.settle(waiting, why);
+      return;
+    }
     if (!this.closed) this.dispatch();
   }
 

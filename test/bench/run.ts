@@ -7,6 +7,7 @@ import { log } from './bench-util';
 const SUITES: Record<string, () => Promise<void>> = {
   engine: async () => (await import('./engine.bench')).runEngineBench(),
   ui: async () => (await import('./ui.bench')).runUiBench(),
+  files: async () => (await import('./files.bench')).runFilesBench(),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

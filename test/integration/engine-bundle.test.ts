@@ -13,6 +13,32 @@ import { buildDesktop } from '../build-desktop';
 import { Engine } from '../../src-main/engine/engine';
 import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
 import { call } from '../bench/bench-util';
+import { drawingDxf } from '../bench/dxf-gen';
+import { corpusAvailable, corpusPath } from '../../src-main/workers/testing/corpus';
+import { Worker } from 'node:worker_threads';
+
+/** Runs one job in a built worker file (the serve.ts protocol) and gives its reply. */
+function runBuiltWorker(script: string, file: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script);
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      reject(new Error(`${script} did not answer for ${file}`));
+    }, 60_000);
+    worker.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    worker.on('message', (m: { type: string }) => {
+      if (m.type === 'ready') worker.postMessage({ type: 'job', id: 1, input: { path: file } });
+      else {
+        clearTimeout(timer);
+        void worker.terminate();
+        resolve(m);
+      }
+    });
+  });
+}
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -32,6 +58,17 @@ describe('desktop engine bundle', () => {
     // The sandboxed preload can load nothing but 'electron'.
     const preload = fs.readFileSync(path.join(out, 'preload/index.cjs'), 'utf8');
     expect([...new Set([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]))]).toEqual(['electron']);
+
+    // The built extraction worker reads each kind of drawing (the build must keep its dependencies loadable).
+    const drawing = tmp.file('built.dxf');
+    fs.writeFileSync(drawing, drawingDxf(7));
+    const kinds = [drawing, ...(corpusAvailable() ? [corpusPath('pdf/Gripper.PDF'), corpusPath('img/Candle_holder.jpg')] : [])];
+    for (const file of kinds) {
+      const reply = await runBuiltWorker(path.join(out, 'main/extract.worker.js'), file);
+      expect(reply, file).toMatchObject({ type: 'done', value: { file } });
+    }
+    const dxfReply = (await runBuiltWorker(path.join(out, 'main/extract.worker.js'), drawing)) as { value: { titleBlock: { drawingNumber: string } } };
+    expect(dxfReply.value.titleBlock.drawingNumber).toBe('BP-10007');
 
     const rows = 6000; // over the bulk threshold, so the import runs in the worker thread
     const csv = ['Part,Qty', ...Array.from({ length: rows }, (_, i) => `P-${i},${i}`)].join('\n');

@@ -22,11 +22,11 @@ export interface OcrResult {
   confidence: number;
 }
 
-const require = createRequire(import.meta.url);
+const requireModule = createRequire(import.meta.url);
 let recognizer: Promise<Recognizer> | null = null;
 
 function start(): Promise<Recognizer> {
-  const eng = require('@tesseract.js-data/eng') as { langPath: string; gzip: boolean };
+  const eng = requireModule('@tesseract.js-data/eng') as { langPath: string; gzip: boolean };
   return createWorker('eng', 1, { langPath: eng.langPath, gzip: eng.gzip, cacheMethod: 'none', logger: () => undefined, errorHandler: () => undefined });
 }
 

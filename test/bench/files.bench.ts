@@ -1,0 +1,82 @@
+/**
+ * The files suite (`npm run bench -- files`): reading drawings.
+ *   dxf_mb_per_s           DXF parse and extraction on the corpus DXF files, MB/s (engine thread, warm)
+ *   pdf_pages_per_s        PDF text extraction on the corpus PDFs, pages/s
+ *   ocr_seconds_per_page   OCR of the corpus scan (an A4 page at 200 dpi: 1653 × 2339 px), s
+ *   drop_200_seconds       200 generated DXF drawings dropped on a table (drawings.add), s
+ *   drop_200_peak_rss      peak RSS of that engine process (workers included), MB
+ *   drop_200_query_p95     a page of records asked for every 25 ms meanwhile: p95 answer time, ms (target ≤ 100)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { extractDxf } from '../../src-main/workers/dxf/dxf-extract';
+import { extractPdf } from '../../src-main/workers/pdf/pdf-extract';
+import { recognize, stopRecognizer } from '../../src-main/workers/ocr/ocr';
+import { corpusAvailable, corpusFiles, corpusPath } from '../../src-main/workers/testing/corpus';
+import { emit, log, makeTempDir, median, ROOT, runChild } from './bench-util';
+import { writeDrawings } from './dxf-gen';
+import { buildDesktop } from '../build-desktop';
+import type { DropChildResult } from './files-child';
+
+const CHILD = fileURLToPath(new URL('./files-child.ts', import.meta.url));
+const seconds = (since: number): number => (performance.now() - since) / 1000;
+
+export async function runFilesBench(): Promise<void> {
+  if (!corpusAvailable()) throw new Error('the files suite needs the test corpus (../shared/corpus)');
+  const tmp = makeTempDir();
+  const desktop = path.join(ROOT, 'out', `bench-files-${process.pid}`);
+  try {
+    const dxfs = corpusFiles().filter((f) => f.file.endsWith('.dxf')).map((f) => fs.readFileSync(corpusPath(f.file), 'utf8'));
+    const bytes = dxfs.reduce((n, d) => n + Buffer.byteLength(d), 0);
+    for (const d of dxfs) extractDxf(d); // warm
+    const rounds: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t = performance.now();
+      for (const d of dxfs) extractDxf(d);
+      rounds.push(bytes / 1e6 / seconds(t));
+    }
+    emit({ name: 'dxf_mb_per_s', value: median(rounds), unit: 'MB/s' });
+    log(`DXF: ${dxfs.length} files, ${(bytes / 1e6).toFixed(2)} MB per round; rounds ${rounds.map((x) => x.toFixed(1)).join(', ')} MB/s`);
+
+    const pdfs = corpusFiles().filter((f) => f.file.toLowerCase().endsWith('.pdf')).map((f) => new Uint8Array(fs.readFileSync(corpusPath(f.file))));
+    await extractPdf(pdfs[0]!.slice()); // warm
+    let pages = 0;
+    const t = performance.now();
+    for (let r = 0; r < 10; r++) for (const p of pdfs) pages += (await extractPdf(p.slice())).pages.length;
+    emit({ name: 'pdf_pages_per_s', value: pages / seconds(t), unit: 'pages/s' });
+
+    const scan = corpusPath('img/Candle_holder.jpg');
+    await recognize(scan); // starts the recognizer
+    const ocr: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const t1 = performance.now();
+      await recognize(scan);
+      ocr.push(seconds(t1));
+    }
+    await stopRecognizer();
+    emit({ name: 'ocr_seconds_per_page', value: median(ocr), unit: 's' });
+    log('OCR page: the corpus scan, A4 at 200 dpi (1653 × 2339 px); a 300 dpi page has 2.25 times the pixels');
+
+    let t2 = performance.now();
+    await buildDesktop(desktop);
+    process.env.BASEPLATE_BUILT_WORKERS = path.join(desktop, 'main');
+    log(`built the desktop bundle in ${seconds(t2).toFixed(1)} s; the engine child starts its extraction workers from it`);
+    const folder = tmp.file('drawings');
+    fs.mkdirSync(folder);
+    t2 = performance.now();
+    writeDrawings(folder, 200);
+    log(`wrote 200 DXF drawings in ${seconds(t2).toFixed(1)} s`);
+    const run = await runChild<DropChildResult>(CHILD, ['drop', tmp.file('drawings.base'), folder]);
+    const r = run.result;
+    if (r.added !== 200 || r.failed !== 0) throw new Error(`drop: ${r.added} added, ${r.failed} failed`);
+    emit({ name: 'drop_200_seconds', value: r.seconds, unit: 's' });
+    emit({ name: 'drop_200_peak_rss', value: r.maxRssMb, unit: 'MB' });
+    emit({ name: 'drop_200_query_p95', value: r.queryP95Ms, unit: 'ms' });
+    log(`drop: ${r.added} records in ${r.seconds.toFixed(1)} s, peak RSS ${r.maxRssMb.toFixed(0)} MB; ${r.queries} queries meanwhile, p95 ${r.queryP95Ms.toFixed(1)} ms, max ${r.queryMaxMs.toFixed(1)} ms`);
+  } finally {
+    delete process.env.BASEPLATE_BUILT_WORKERS;
+    tmp.remove();
+    fs.rmSync(desktop, { recursive: true, force: true });
+  }
+}
