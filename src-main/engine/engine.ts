@@ -206,41 +206,21 @@ export class Engine {
       'attachment.get': (i) => attachments.attachmentInfo(r(i.base), i.id),
       'attachment.collect': (i) => w(i.base, (ctx) => attachments.collectAttachments(ctx.session)),
       'drawings.add': (i) =>
-        w(i.base, async (ctx) => {
-          const job = i.job ?? `drawings-${Date.now()}`;
-          const abort = new AbortController();
-          this.jobs.set(job, abort);
-          try {
-            return await drawings.addDrawings(ctx, i.table, i.paths, (file, label, signal) => this.extraction().run({ path: file }, { label, ...(signal ? { signal } : {}) }), {
-              signal: abort.signal,
-              onProgress: (done, total) => {
-                for (const l of this.progressListeners) l({ base: ctx.handle, job, done, total, phase: 'reading drawings' });
-              },
-            });
-          } finally {
-            this.jobs.delete(job);
-          }
-        }),
+        w(i.base, (ctx) =>
+          this.asJob(ctx, i.job ?? `drawings-${Date.now()}`, (signal, progress) =>
+            drawings.addDrawings(ctx, i.table, i.paths, (file, label, s) => this.extraction().run({ path: file }, { label, ...(s ? { signal: s } : {}) }), {
+              signal,
+              onProgress: (done, total) => progress(done, total, 'reading drawings'),
+            }),
+          ),
+        ),
       'csv.preview': (i) => previewCsv(i.path, i.rows),
       'csv.import': (i) =>
-        w(i.base, async (ctx) => {
-          const job = i.job ?? `import-${Date.now()}`;
-          const abort = new AbortController();
-          this.jobs.set(job, abort);
-          try {
-            return await importCsv(ctx, {
-              path: i.path,
-              table: i.table,
-              ...(i.columns ? { columns: i.columns } : {}),
-              signal: abort.signal,
-              onProgress: (done, total, phase) => {
-                for (const l of this.progressListeners) l({ base: ctx.handle, job, done, total, phase });
-              },
-            });
-          } finally {
-            this.jobs.delete(job);
-          }
-        }),
+        w(i.base, (ctx) =>
+          this.asJob(ctx, i.job ?? `import-${Date.now()}`, (signal, progress) =>
+            importCsv(ctx, { path: i.path, table: i.table, ...(i.columns ? { columns: i.columns } : {}), signal, onProgress: progress }),
+          ),
+        ),
       'csv.export': (i) => exportCsv(r(i.base), { table: i.table, ...(i.view ? { view: i.view } : {}), path: i.path }),
       'job.cancel': (i) => {
         const job = this.jobs.get(i.job);
@@ -260,6 +240,19 @@ export class Engine {
       } catch (e) {
         log.error({ err: (e as Error).message, base: ctx.handle }, 'maintenance failed');
       }
+    }
+  }
+
+  /** Runs long work as job `job`: cancellable by `job.cancel`, its progress sent to progress listeners. */
+  private async asJob<T>(ctx: BaseContext, job: string, work: (signal: AbortSignal, progress: (done: number, total: number, phase: string) => void) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    this.jobs.set(job, abort);
+    try {
+      return await work(abort.signal, (done, total, phase) => {
+        for (const l of this.progressListeners) l({ base: ctx.handle, job, done, total, phase });
+      });
+    } finally {
+      this.jobs.delete(job);
     }
   }
 

@@ -12,6 +12,7 @@ import { getFieldType } from '../../src-shared/fields/field-registry';
 import type { FieldSchema, SelectChoice } from '../../src-shared/schema/schema.types';
 import type { TableSchema } from '../../src-shared/api/engine.dto';
 import { ErrorLine } from '../app/Messages';
+import { choicesOf } from './field-display';
 
 const OP_LABELS: Record<FilterOp, string> = {
   '=': 'is',
@@ -43,7 +44,7 @@ export function countConditions(filter: FilterGroup | null): number {
 }
 
 /** Levels of groups: the filter itself, groups in it, and groups in those. */
-export const MAX_LEVELS = 3;
+const MAX_LEVELS = 3;
 
 type Field = FieldSchema;
 
@@ -66,9 +67,7 @@ type Item = Condition | Group;
 let nextKey = 1;
 const key = (): number => nextKey++;
 
-function choicesOf(field: Field | undefined): SelectChoice[] {
-  return field && SELECT_TYPES.has(field.type) ? ((field.options as { choices?: SelectChoice[] }).choices ?? []) : [];
-}
+const choicesOfSelect = (field: Field | undefined): SelectChoice[] => (field && SELECT_TYPES.has(field.type) ? choicesOf(field) : []);
 
 /** A saved operand as the editor shows it. */
 function draftValue(value: unknown): string | string[] {
@@ -286,7 +285,7 @@ function ValueEditor({ condition: c, label, field, onChange }: Omit<ConditionPro
   const aria = `Value of condition ${label}`;
   const text = Array.isArray(c.value) ? '' : c.value;
   const set = (value: string | string[]): void => onChange({ ...c, value });
-  const choices = choicesOf(field);
+  const choices = choicesOfSelect(field);
   if (DAYS.has(c.op)) {
     return <input aria-label={aria} type="number" min={0} step={1} value={text} onChange={(e) => set(e.target.value)} placeholder="days" />;
   }

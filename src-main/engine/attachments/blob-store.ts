@@ -41,10 +41,6 @@ export class BlobStore {
     return path.join(this.dir, sha256.slice(0, 2), sha256);
   }
 
-  has(sha256: string): boolean {
-    return fs.existsSync(this.pathOf(sha256));
-  }
-
   /** Copies the file at `source` in, streamed; its hash and size. */
   async put(source: string, opts: PutOptions = {}): Promise<StoredBlob> {
     let stat: fs.Stats;

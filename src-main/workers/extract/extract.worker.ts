@@ -19,7 +19,7 @@ export interface ExtractJob {
 /** Larger files are refused rather than read: a drawing of this size is not a drawing. */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-export function decodeDxf(bytes: Uint8Array): string {
+function decodeDxf(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -27,7 +27,7 @@ export function decodeDxf(bytes: Uint8Array): string {
   }
 }
 
-export function kindOf(bytes: Uint8Array): 'pdf' | 'dxf' | 'image' | null {
+function kindOf(bytes: Uint8Array): 'pdf' | 'dxf' | 'image' | null {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 256));
   if (head.startsWith('%PDF-')) return 'pdf';
   if (/^\s*0\s*\r?\n\s*SECTION/.test(head)) return 'dxf';
@@ -37,7 +37,7 @@ export function kindOf(bytes: Uint8Array): 'pdf' | 'dxf' | 'image' | null {
   return null;
 }
 
-export async function extractFile(file: string): Promise<FileExtraction> {
+async function extractFile(file: string): Promise<FileExtraction> {
   const name = path.basename(file);
   let size: number;
   try {
