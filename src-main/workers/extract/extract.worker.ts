@@ -14,6 +14,11 @@ import { recognize } from '../ocr/ocr';
 
 export interface ExtractJob {
   path: string;
+  /**
+   * A folder (existing, empty) for preview files (thumbnails, DXF geometry); listed in the
+   * result's `previews`. Without it no previews are made.
+   */
+  outDir?: string;
 }
 
 /** Larger files are refused rather than read: a drawing of this size is not a drawing. */
@@ -37,7 +42,8 @@ function kindOf(bytes: Uint8Array): 'pdf' | 'dxf' | 'image' | null {
   return null;
 }
 
-async function extractFile(file: string): Promise<FileExtraction> {
+async function extractFile(job: ExtractJob): Promise<FileExtraction> {
+  const file = job.path;
   const name = path.basename(file);
   let size: number;
   try {
@@ -59,4 +65,4 @@ async function extractFile(file: string): Promise<FileExtraction> {
   throw new EngineError('EXTRACTION_FAILED', `${name}: not a drawing this version reads (DXF, PDF, PNG, JPEG or TIFF).`);
 }
 
-serveJobs<ExtractJob, FileExtraction>(async (job) => ({ value: await extractFile(job.path) }));
+serveJobs<ExtractJob, FileExtraction>(async (job) => ({ value: await extractFile(job) }));

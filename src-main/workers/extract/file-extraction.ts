@@ -37,6 +37,19 @@ export interface FileExtraction {
   dxf?: DxfExtraction['dxf'];
   /** Images: the recognized words with their boxes (pixels) and confidence (0–100). */
   ocr?: { confidence: number; words: OcrWord[] };
+  /**
+   * Preview files the worker wrote into the job's `outDir` (names relative to it), when it was
+   * given one: PNG thumbnails (one per PDF page, one for a DXF or an image), and for DXF the
+   * viewer's geometry (src-shared/drawing). Absent when no `outDir` was given.
+   */
+  previews?: Previews;
+}
+
+export interface Previews {
+  /** PNG file names, in page order (one for DXF and images). */
+  thumbnails: string[];
+  /** DXF: the geometry file for the viewer. */
+  geometry?: string;
 }
 
 /** Short names of DXF length units for dimensions. */
