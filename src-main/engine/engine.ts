@@ -8,7 +8,7 @@ import nodePath from 'node:path';
 import { EngineError } from '../../src-shared/errors';
 import type { EngineHandlers, EngineMethod } from '../../src-shared/api/engine.contract';
 import { dispatch } from '../../src-shared/api/engine.rpc';
-import type { BaseInfo, ChangeEvent, ProgressEvent } from '../../src-shared/api/engine.dto';
+import type { BaseInfo, ChangeEvent, JobItem, ProgressEvent } from '../../src-shared/api/engine.dto';
 import type { Result } from '../../src-shared/errors';
 import { BaseSession } from './base/base-session';
 import { WriteLock, type BaseContext } from './base/base-context';
@@ -208,9 +208,9 @@ export class Engine {
       'drawings.add': (i) =>
         w(i.base, (ctx) =>
           this.asJob(ctx, i.job ?? `drawings-${Date.now()}`, (signal, progress) =>
-            drawings.addDrawings(ctx, i.table, i.paths, (file, label, s) => this.extraction().run({ path: file }, { label, ...(s ? { signal: s } : {}) }), {
+            drawings.addDrawings(ctx, i.table, i.paths, (file, label, outDir, s) => this.extraction().run({ path: file, outDir }, { label, ...(s ? { signal: s } : {}) }), {
               signal,
-              onProgress: (done, total) => progress(done, total, 'reading drawings'),
+              onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
             }),
           ),
         ),
@@ -244,12 +244,12 @@ export class Engine {
   }
 
   /** Runs long work as job `job`: cancellable by `job.cancel`, its progress sent to progress listeners. */
-  private async asJob<T>(ctx: BaseContext, job: string, work: (signal: AbortSignal, progress: (done: number, total: number, phase: string) => void) => Promise<T>): Promise<T> {
+  private async asJob<T>(ctx: BaseContext, job: string, work: (signal: AbortSignal, progress: (done: number, total: number, phase: string, item?: JobItem) => void) => Promise<T>): Promise<T> {
     const abort = new AbortController();
     this.jobs.set(job, abort);
     try {
-      return await work(abort.signal, (done, total, phase) => {
-        for (const l of this.progressListeners) l({ base: ctx.handle, job, done, total, phase });
+      return await work(abort.signal, (done, total, phase, item) => {
+        for (const l of this.progressListeners) l({ base: ctx.handle, job, done, total, phase, ...(item ? { item } : {}) });
       });
     } finally {
       this.jobs.delete(job);

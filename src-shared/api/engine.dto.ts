@@ -128,6 +128,16 @@ export interface ProgressEvent {
   done: number;
   total: number;
   phase: string;
+  /** Jobs over several files: the file this event finished, by its index in the job's input. */
+  item?: JobItem;
+}
+
+export interface JobItem {
+  index: number;
+  file: string;
+  /** What it became (a record id), or why it failed. */
+  id?: string;
+  error?: ErrorData;
 }
 
 export type { BaseSchema, TableSchema, FieldSchema, ViewSchema };

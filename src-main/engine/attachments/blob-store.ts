@@ -89,9 +89,41 @@ export class BlobStore {
     }
   }
 
+  /**
+   * The folder of preview files made from the bytes with this hash (thumbnails, DXF geometry):
+   * `derived/<sha>/`, filled whole or not at all (see `adoptDerived`).
+   */
+  derivedDir(sha256: string): string {
+    if (!SHA256_RE.test(sha256)) throw new Error(`BlobStore: not a SHA-256: ${JSON.stringify(sha256)}`);
+    return path.join(this.dir, 'derived', sha256);
+  }
+
+  /** A new empty folder for a worker to write preview files into, then `adoptDerived`. */
+  async derivedScratch(): Promise<string> {
+    const dir = path.join(this.dir, 'tmp', `derived-${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
+    await fs.promises.mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /**
+   * Moves a filled scratch folder into place as the previews of `sha256`; when that hash has
+   * previews already, the scratch folder is dropped.
+   */
+  async adoptDerived(scratch: string, sha256: string): Promise<void> {
+    const target = this.derivedDir(sha256);
+    try {
+      if (fs.existsSync(target)) return;
+      await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.rename(scratch, target);
+    } finally {
+      await fs.promises.rm(scratch, { recursive: true, force: true });
+    }
+  }
+
   /** Removes the bytes with this hash (nothing when absent). */
   async remove(sha256: string): Promise<void> {
     await fs.promises.rm(this.pathOf(sha256), { force: true });
+    await fs.promises.rm(this.derivedDir(sha256), { recursive: true, force: true });
   }
 
   /** Every stored hash. */

@@ -7,22 +7,27 @@
  * extractor version), so the same file is never read twice. A file that fails does so alone, with
  * its reason; the others still become records.
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import type { DrawingAddResult } from '../../../src-shared/api/engine.dto';
+import type { DrawingAddResult, JobItem } from '../../../src-shared/api/engine.dto';
 import { EngineError, toErrorData } from '../../../src-shared/errors';
 import type { AttachmentRef, FieldSchema, TableSchema } from '../../../src-shared/schema/schema.types';
 import type { BaseContext } from '../base/base-context';
 import { createField } from '../schema/fields.service';
 import { createRecords } from '../records/records.service';
 import { addAttachments, attachmentInfo } from '../attachments/attachments.service';
+import { BlobStore } from '../attachments/blob-store';
 import type { FileExtraction } from '../../workers/extract/file-extraction';
 
 /** Bumped when extraction changes what it reads, so older stored results are read again. */
 export const EXTRACTOR = 'drawing';
 export const EXTRACTOR_VERSION = 1;
 
-/** Reads one file (the extraction pool, or a stand-in). */
-export type ReadDrawing = (file: string, label: string, signal?: AbortSignal) => Promise<FileExtraction>;
+/**
+ * Reads one file (the extraction pool, or a stand-in), writing its preview files (thumbnails, DXF
+ * geometry) into `outDir`.
+ */
+export type ReadDrawing = (file: string, label: string, outDir: string, signal?: AbortSignal) => Promise<FileExtraction>;
 
 /** Table fields a drop fills, by title block key. */
 export const DRAWING_FIELDS: Array<[keyof FileExtraction['titleBlock'], string]> = [
@@ -38,8 +43,8 @@ const IN_FLIGHT = 4;
 
 export interface AddOptions {
   signal?: AbortSignal;
-  /** After each file: files done of all. */
-  onProgress?: (done: number, total: number) => void;
+  /** After each file: files done of all, and what became of that file. */
+  onProgress?: (done: number, total: number, item: JobItem) => void;
 }
 
 /** The attachment field a drop fills, and the drawing fields by key; created where missing. */
@@ -101,9 +106,16 @@ export async function addDrawings(ctx: BaseContext, tableRef: string, paths: rea
     const [ref] = await addAttachments(ctx, [file], opts.signal ? { signal: opts.signal } : {});
     const info = attachmentInfo(ctx, ref!.id);
     const cached = storedReading(ctx, info.sha256);
-    const x = cached ?? (await read(info.file, path.basename(file), opts.signal));
-    if (!cached) storeReading(ctx, info.sha256, x);
-    return { ref: ref!, x };
+    if (cached) return { ref: ref!, x: cached };
+    const scratch = await BlobStore.beside(ctx.session.file).derivedScratch();
+    try {
+      const x = await read(info.file, path.basename(file), scratch, opts.signal);
+      await BlobStore.beside(ctx.session.file).adoptDerived(scratch, info.sha256);
+      storeReading(ctx, info.sha256, x);
+      return { ref: ref!, x };
+    } finally {
+      await fs.promises.rm(scratch, { recursive: true, force: true });
+    }
   };
   type Settled = { ok: true; ref: AttachmentRef; x: FileExtraction } | { ok: false; error: unknown };
   const settle = (file: string): Promise<Settled> => readOne(file).then((r) => ({ ok: true as const, ...r }), (error: unknown) => ({ ok: false as const, error }));
@@ -130,7 +142,7 @@ export async function addDrawings(ctx: BaseContext, tableRef: string, paths: rea
         files.push({ file, error: toErrorData(e) });
       }
     } else files.push({ file, error: toErrorData(r.error) });
-    opts.onProgress?.(++done, paths.length);
+    opts.onProgress?.(++done, paths.length, { index: done - 1, ...files.at(-1)! });
   }
   return { table: table.id, files, added: files.filter((f) => f.id).length, failed: files.filter((f) => f.error).length };
 }
