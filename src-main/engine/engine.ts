@@ -24,6 +24,11 @@ import { importCsv, previewCsv } from './transfer/csv-import.service';
 import * as attachments from './attachments/attachments.service';
 import * as drawings from './drawings/drawings.service';
 import { WorkerPool } from '../workers/pool';
+import { attachmentPart, attachmentPreviews } from './attachments/attachment-parts';
+import { expandDrawingPaths } from './drawings/drawing-paths';
+
+/** Files one drop may add (folders expanded). */
+const MAX_DROP_FILES = 10_000;
 import { workerUrl } from '../workers/start';
 import type { ExtractJob } from '../workers/extract/extract.worker';
 import type { FileExtraction } from '../workers/extract/file-extraction';
@@ -204,13 +209,18 @@ export class Engine {
       'undo.state': (i) => r(i.base).undo.state(),
       'attachment.add': (i) => w(i.base, async (ctx) => ({ attachments: await attachments.addAttachments(ctx, i.paths) })),
       'attachment.get': (i) => attachments.attachmentInfo(r(i.base), i.id),
+      'attachment.previews': (i) => attachmentPreviews(r(i.base), i.id),
+      'attachment.part': (i) => attachmentPart(r(i.base), i.id, i.part),
       'attachment.collect': (i) => w(i.base, (ctx) => attachments.collectAttachments(ctx.session)),
       'drawings.add': (i) =>
         w(i.base, (ctx) =>
           this.asJob(ctx, i.job ?? `drawings-${Date.now()}`, (signal, progress) =>
-            drawings.addDrawings(ctx, i.table, i.paths, (file, label, outDir, s) => this.extraction().run({ path: file, outDir }, { label, ...(s ? { signal: s } : {}) }), {
-              signal,
-              onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
+            expandDrawingPaths(i.paths, MAX_DROP_FILES).then((files) => {
+              progress(0, files.length, 'reading drawings');
+              return drawings.addDrawings(ctx, i.table, files, (file, label, outDir, s) => this.extraction().run({ path: file, outDir }, { label, ...(s ? { signal: s } : {}) }), {
+                signal,
+                onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
+              });
             }),
           ),
         ),

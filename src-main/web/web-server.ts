@@ -6,7 +6,8 @@
  * in its fragment (`#token=…`), which browsers never send to any server. The page keeps it for its
  * tab and presents it when it opens the engine socket (`/rpc?token=…`); no cookie, so no other
  * server on this machine (cookies are shared by every port of a host) ever sees it. Static files
- * are the app's own code and hold no data. Requests naming another host (DNS rebinding) and
+ * are the app's own code and hold no data; data (attachments, uploads of dropped files) is under
+ * `/files` and `/uploads` (web-files.ts), behind the same token. Requests naming another host (DNS rebinding) and
  * sockets opened by pages of another origin are refused.
  */
 import crypto from 'node:crypto';
@@ -20,6 +21,7 @@ import type { Engine } from '../engine/engine';
 import { appCsp } from '../../src-shared/security/csp';
 import { logger } from '../engine/logger';
 import { answerCall, forwardEvents } from '../engine/wire-host';
+import { fileRoutes } from './web-files';
 
 const log = logger.child({ module: 'web' });
 
@@ -33,6 +35,8 @@ export interface WebServerOptions {
   token?: string;
   /** Simultaneous sockets allowed. */
   maxSockets?: number;
+  /** The largest file a page may upload (web-files.ts). */
+  maxUploadBytes?: number;
 }
 
 export interface WebServer {
@@ -92,9 +96,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.end(body);
   };
 
+  const files = fileRoutes(options.engine, send, options.maxUploadBytes !== undefined ? { maxUploadBytes: options.maxUploadBytes } : {});
   const server = http.createServer((req, res) => {
     if (!hosts().includes(req.headers.host ?? '')) return send(res, 403, 'This server only answers requests for 127.0.0.1 and localhost.\n');
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    if (url.pathname.startsWith('/files/') || url.pathname === '/uploads' || url.pathname.startsWith('/uploads/')) {
+      // Data, not code: the session token is required, and writes only from the app's own pages.
+      if (!authorized(url)) return send(res, 401, 'A session token is required.\n');
+      const origin = req.headers.origin;
+      if (req.method !== 'GET' && req.method !== 'HEAD' && (origin === undefined || !origins().includes(origin))) return send(res, 403, 'Only the app may change files.\n');
+      if (files.handle(req, res, url)) return;
+      return send(res, 404, 'Not found.\n');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed.\n', undefined, { Allow: 'GET, HEAD' });
     serveStatic(url.pathname, res);
   });
@@ -205,6 +218,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await files.close();
     },
   };
 }

@@ -10,7 +10,7 @@ import { FIELD_TYPES } from '../schema/schema.types';
 import { filterGroupSchema, groupsSchema, sortsSchema, MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT, MAX_SEARCH_LENGTH } from '../query/query.schema';
 import type { AttachmentRef } from '../schema/schema.types';
 import type {
-  AttachmentInfo, BaseInfo, CheckReport, CollectReport, DrawingAddResult, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
+  AttachmentInfo, AttachmentPart, AttachmentPreviews, BaseInfo, CheckReport, CollectReport, DrawingAddResult, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
   RecordOut, UndoState, BaseSchema, FieldSchema, TableSchema, ViewSchema, ChangeEvent, ProgressEvent,
 } from './engine.dto';
 
@@ -141,6 +141,16 @@ export const engineContract = {
   'attachment.add': { input: z.strictObject({ base, paths: z.array(path).min(1).max(10_000) }), output: out<{ attachments: AttachmentRef[] }>() },
   /** An attachment's row and where its bytes are. */
   'attachment.get': { input: z.strictObject({ base, id: z.string().min(1).max(64) }), output: out<AttachmentInfo>() },
+  /** What there is to show of an attachment: how it was read, its pages, thumbnails, geometry. */
+  'attachment.previews': { input: z.strictObject({ base, id: z.string().min(1).max(64) }), output: out<AttachmentPreviews>() },
+  /**
+   * Where one part of an attachment is on disk: `file` (its bytes), `thumb-N` (PNG of page N+1),
+   * `geometry` (a DXF's viewer geometry). For the shell's file server; pages fetch them by URL.
+   */
+  'attachment.part': {
+    input: z.strictObject({ base, id: z.string().min(1).max(64), part: z.string().regex(/^(?:file|geometry|thumb-\d{1,4})$/) }),
+    output: out<AttachmentPart>(),
+  },
   /** Removes attachments no cell refers to, and their bytes (also done when a base opens). */
   'attachment.collect': { input: z.strictObject({ base }), output: out<CollectReport>() },
   /**

@@ -50,6 +50,25 @@ export interface AttachmentInfo extends AttachmentRef {
   file: string;
 }
 
+/** What there is to show of an attachment (attachment.previews). */
+export interface AttachmentPreviews extends AttachmentRef {
+  /** How it was read as a drawing; null when it was not (yet). */
+  kind: 'dxf' | 'pdf' | 'image' | null;
+  pages: number | null;
+  /** Thumbnails there are: parts `thumb-0` … `thumb-(n-1)`, one per PDF page. */
+  thumbnails: number;
+  /** A DXF's viewer geometry is there (part `geometry`). */
+  geometry: boolean;
+}
+
+/** Where one part of an attachment is on disk (attachment.part). */
+export interface AttachmentPart {
+  file: string;
+  type: string;
+  size: number;
+  name: string;
+}
+
 /** Drawings added to a table: each file's new record, or why it failed. */
 export interface DrawingAddResult {
   table: string;

@@ -26,7 +26,10 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
     expect(result).toMatchObject({ added: 2, failed: 1 });
     expect(result.files.map((f) => f.file)).toEqual(paths);
     expect(result.files[1]).toMatchObject({ error: { code: 'EXTRACTION_FAILED', message: expect.stringContaining('not a drawing') } });
-    expect(progress.filter((p) => p.job === 'drop-1').map((p) => [p.done, p.total])).toEqual([[1, 3], [2, 3], [3, 3]]);
+    expect(progress.filter((p) => p.job === 'drop-1').map((p) => [p.done, p.total])).toEqual([[0, 3], [1, 3], [2, 3], [3, 3]]);
+    expect(progress.filter((p) => p.item).map((p) => [p.item!.index, p.item!.file, !!p.item!.id, p.item!.error?.code])).toEqual([
+      [0, paths[0], true, undefined], [1, paths[1], false, 'EXTRACTION_FAILED'], [2, paths[2], true, undefined],
+    ]);
 
     const table = (await call<{ tables: TableSchema[] }>('schema.get', { base })).tables[0]!;
     expect(table.fields.map((f) => [f.name, f.type])).toEqual([
