@@ -14,7 +14,6 @@ import type { AttachmentRef } from '../../src-shared/schema/schema.types';
 import { newId } from '../../src-shared/ids';
 import { Engine } from '../engine/engine';
 import { makeTempDir } from '../engine/testing/temp-dir';
-import { drawingDxf } from '../../test/bench/dxf-gen';
 import { startWebServer, type WebServer } from './web-server';
 
 let tmp: ReturnType<typeof makeTempDir>;
@@ -64,9 +63,17 @@ async function client(): Promise<EngineClient> {
   return createEngineClient(socketTransport(ws as unknown as MessageSocket));
 }
 
+/** A small DXF drawing: a frame and a drawing number. */
+function smallDxf(): string {
+  const g: Array<[number, string | number]> = [[0, 'SECTION'], [2, 'ENTITIES']];
+  for (const [x1, y1, x2, y2] of [[0, 0, 100, 0], [100, 0, 100, 60], [100, 60, 0, 60], [0, 60, 0, 0]]) g.push([0, 'LINE'], [8, '0'], [10, x1!], [20, y1!], [11, x2!], [21, y2!]);
+  g.push([0, 'TEXT'], [8, '0'], [10, 60], [20, 5], [40, 3.5], [1, 'DRAWING NO: BP-7'], [0, 'ENDSEC'], [0, 'EOF']);
+  return g.map(([c, v]) => `${c}\n${v}\n`).join('');
+}
+
 describe('browser mode file routes', () => {
   it('takes a dropped file, which drawings.add makes a record; its bytes and previews come back by URL', async () => {
-    const dxf = Buffer.from(drawingDxf(7));
+    const dxf = Buffer.from(smallDxf());
     const up = await request('POST', `/uploads?${t()}&name=${encodeURIComponent('Part 7.dxf')}`, { body: dxf, headers: own() });
     expect(up.status).toBe(201);
     const { id: upload, path: uploaded, size } = json<{ id: string; path: string; size: number }>(up);
