@@ -14,8 +14,14 @@ import {
 import {
   SHELL_IPC, baseOpenedSchema, dialogRequestSchema, type DialogRequest, type MenuCommand,
 } from '../../src-shared/api/shell.contract';
+import type { AttachmentPart } from '../../src-shared/api/engine.dto';
+import type { EngineMethod } from '../../src-shared/api/engine.contract';
+import { channelTransport } from '../../src-shared/api/engine.wire';
+import type { ClientTransport } from '../../src-shared/api/engine.rpc';
+import { parseAttachmentPath, type AttachmentLocation } from '../../src-shared/api/file-urls';
+import type { Result } from '../../src-shared/errors';
 import { menuTemplate } from './menu';
-import { APP_CSP, APP_ENTRY, APP_SCHEME, appFileFor, isAppUrl, isExternalLink } from './security';
+import { APP_CSP, APP_ENTRY, APP_HOST, APP_SCHEME, appFileFor, isAppUrl, isExternalLink } from './security';
 import { MIN_SIZE, readJson, restoreState, writeJson, type WindowState } from './window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -221,6 +227,46 @@ function run(): void {
     }
   };
 
+  // The main process's own line to the engine, for the attachment files the app:// scheme serves.
+  let mainEngine: { client: ClientTransport; child: UtilityProcess } | null = null;
+  const engineCall = (method: EngineMethod, input: unknown): Promise<Result<unknown>> => {
+    const child = startEngine();
+    if (!mainEngine || mainEngine.child !== child) {
+      const { port1, port2 } = new MessageChannelMain();
+      child.postMessage({ t: 'connect' }, [port1]);
+      let open = true;
+      const listeners = new Set<(msg: unknown) => void>();
+      const closers = new Set<(reason: string) => void>();
+      port2.on('message', (e) => {
+        for (const l of listeners) l(e.data);
+      });
+      port2.on('close', () => {
+        open = false;
+        for (const l of closers) l('the engine process stopped');
+      });
+      port2.start();
+      const client = channelTransport({ isOpen: () => open, send: (msg) => port2.postMessage(msg), onMessage: (l) => listeners.add(l), onClose: (l) => closers.add(l) });
+      mainEngine = { client, child };
+    }
+    return mainEngine.client.call(method, input);
+  };
+  const serveAttachment = async (loc: AttachmentLocation): Promise<Response> => {
+    const found = await engineCall('attachment.part', loc);
+    if (!found.ok) return new Response(found.error.message, { status: found.error.code === 'NOT_FOUND' || found.error.code === 'BASE_CLOSED' ? 404 : 400 });
+    const part = found.value as AttachmentPart;
+    const response = await net.fetch(pathToFileURL(part.file).toString()).catch(() => null);
+    if (!response || !response.ok) return new Response('Not found', { status: 404 });
+    return new Response(response.body, {
+      status: 200,
+      headers: {
+        // Images as images (for <img>); anything else as bytes that can never run as a page.
+        'Content-Type': /^image\/(?:png|jpeg|gif|webp)$/.test(part.type) ? part.type : 'application/octet-stream',
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  };
+
   ipcMain.on(SHELL_IPC.enginePort, (event) => {
     if (!trusted(event)) return;
     const { port1, port2 } = new MessageChannelMain();
@@ -303,6 +349,8 @@ function run(): void {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     session.defaultSession.setPermissionCheckHandler(() => false);
     protocol.handle(APP_SCHEME, async (request) => {
+      const attachment = new URL(request.url).host === APP_HOST ? parseAttachmentPath(new URL(request.url).pathname) : null;
+      if (attachment) return serveAttachment(attachment);
       const file = appFileFor(request.url, RENDERER_DIR, path.join);
       if (!file) return new Response('Not found', { status: 404 });
       const response = await net.fetch(pathToFileURL(file).toString()).catch(() => null);

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttachmentPart } from '../../src-shared/api/engine.dto';
+import { parseAttachmentPath } from '../../src-shared/api/file-urls';
 import type { Engine } from '../engine/engine';
 import { logger } from '../engine/logger';
 
@@ -119,19 +120,17 @@ export function fileRoutes(engine: Engine, send: Send, opts: { maxUploadBytes?: 
   return {
     handle(req, res, url) {
       const parts = url.pathname.split('/').slice(1);
-      if (parts[0] === 'files' && parts.length === 4) {
+      if (parts[0] === 'files') {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
           send(res, 405, 'Method not allowed.\n', undefined, { Allow: 'GET, HEAD' });
           return true;
         }
-        let segs: string[];
-        try {
-          segs = parts.slice(1).map((p) => decodeURIComponent(p));
-        } catch {
-          send(res, 400, 'Bad path.\n');
+        const loc = parseAttachmentPath(url.pathname);
+        if (!loc) {
+          sendJson(send, res, 400, { error: { code: 'INVALID_INPUT', message: 'Attachments are at /files/<base>/<attachment>/<file|thumb-N|geometry>.' } });
           return true;
         }
-        serveFile(res, segs[0]!, segs[1]!, segs[2]!, req.method === 'HEAD');
+        serveFile(res, loc.base, loc.id, loc.part, req.method === 'HEAD');
         return true;
       }
       if (parts[0] === 'uploads' && parts.length === 1) {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { FIELD_TYPES } from '../schema/schema.types';
 import { filterGroupSchema, groupsSchema, sortsSchema, MAX_PAGE_LIMIT, DEFAULT_PAGE_LIMIT, MAX_SEARCH_LENGTH } from '../query/query.schema';
 import type { AttachmentRef } from '../schema/schema.types';
+import { ATTACHMENT_PART_RE } from './file-urls';
 import type {
   AttachmentInfo, AttachmentPart, AttachmentPreviews, BaseInfo, CheckReport, CollectReport, DrawingAddResult, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
   RecordOut, UndoState, BaseSchema, FieldSchema, TableSchema, ViewSchema, ChangeEvent, ProgressEvent,
@@ -148,7 +149,7 @@ export const engineContract = {
    * `geometry` (a DXF's viewer geometry). For the shell's file server; pages fetch them by URL.
    */
   'attachment.part': {
-    input: z.strictObject({ base, id: z.string().min(1).max(64), part: z.string().regex(/^(?:file|geometry|thumb-\d{1,4})$/) }),
+    input: z.strictObject({ base, id: z.string().min(1).max(64), part: z.string().regex(ATTACHMENT_PART_RE) }),
     output: out<AttachmentPart>(),
   },
   /** Removes attachments no cell refers to, and their bytes (also done when a base opens). */

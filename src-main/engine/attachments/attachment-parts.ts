@@ -8,14 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AttachmentPart, AttachmentPreviews } from '../../../src-shared/api/engine.dto';
 import { EngineError } from '../../../src-shared/errors';
+import { ATTACHMENT_PART_RE } from '../../../src-shared/api/file-urls';
 import type { BaseContext } from '../base/base-context';
 import { EXTRACTOR, EXTRACTOR_VERSION } from '../drawings/drawings.service';
 import type { Previews } from '../../workers/extract/file-extraction';
 import { attachmentInfo } from './attachments.service';
 import { BlobStore } from './blob-store';
-
-/** Part names a caller may ask for. */
-export const PART_RE = /^(?:file|geometry|thumb-\d{1,4})$/;
 
 /** A preview file name as a worker writes it: plain, no folders. */
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -54,7 +52,7 @@ export function attachmentPreviews(ctx: BaseContext, id: string): AttachmentPrev
 
 /** Where the bytes of one part of an attachment are. */
 export function attachmentPart(ctx: BaseContext, id: string, part: string): AttachmentPart {
-  if (!PART_RE.test(part)) throw new EngineError('INVALID_INPUT', `'${part}' is not a part of an attachment (file, geometry, thumb-N).`);
+  if (!ATTACHMENT_PART_RE.test(part)) throw new EngineError('INVALID_INPUT', `'${part}' is not a part of an attachment (file, geometry, thumb-N).`);
   const info = attachmentInfo(ctx, id);
   if (part === 'file') return { file: info.file, type: info.type, size: info.size, name: info.name };
   const { previews } = storedPreviews(ctx, info.sha256);
