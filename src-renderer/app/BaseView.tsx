@@ -1,10 +1,12 @@
 /** An open base: its tables in a sidebar, the selected table's grid beside it. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { isDrawingFileName } from '../../src-shared/drawing/drawing-files';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { BaseInfo, BaseSchema } from '../../src-shared/api/engine.dto';
 import { GridView } from '../grid/GridView';
 import { desktopShell, onAppCommand } from '../engine/desktop';
 import { ImportDialog } from './ImportDialog';
+import { useDrawingDrop } from './drawings/DrawingDrop';
 import { ErrorLine, NoticeLine } from './Messages';
 
 interface Props {
@@ -141,6 +143,13 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
   };
 
   const table = schema.tables.find((t) => t.id === tableId) ?? null;
+  const drop = useDrawingDrop(engine, base.base, table, setError);
+  const filePicker = useRef<HTMLInputElement | null>(null);
+  const folderPicker = useRef<HTMLInputElement | null>(null);
+  const picked = (e: React.ChangeEvent<HTMLInputElement>): void => {
+    drop.addFiles(Array.from(e.target.files ?? []));
+    e.target.value = '';
+  };
   return (
     <div className="base">
       <nav className="sidebar" aria-label="Tables">
@@ -222,6 +231,29 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
         <button type="button" onClick={() => setImporting({ path: '' })}>
           Import CSV…
         </button>
+        <button type="button" disabled={!table} title="One record per drawing (DXF, PDF, PNG, JPEG, TIFF); or drop files or folders on the table" onClick={() => filePicker.current?.click()}>
+          Add drawings…
+        </button>
+        <button type="button" disabled={!table} title="Every drawing in a folder and its subfolders, one record each" onClick={() => folderPicker.current?.click()}>
+          Add a folder of drawings…
+        </button>
+        <input ref={filePicker} type="file" multiple hidden accept=".dxf,.pdf,.png,.jpg,.jpeg,.tif,.tiff" data-testid="add-drawings-input" onChange={picked} />
+        <input
+          ref={(el) => {
+            folderPicker.current = el;
+            el?.setAttribute('webkitdirectory', '');
+          }}
+          type="file"
+          hidden
+          data-testid="add-folder-input"
+          onChange={(e) => {
+            // A folder input lists every file in it; the drawings among them are added.
+            const files = Array.from(e.target.files ?? []).filter((f) => isDrawingFileName(f.name) && !f.webkitRelativePath.split('/').some((p) => p.startsWith('.')));
+            drop.addFiles(files);
+            if (e.target.files?.length && files.length === 0) setError('That folder holds no drawings (DXF, PDF, PNG, JPEG or TIFF files).');
+            e.target.value = '';
+          }}
+        />
         <ErrorLine message={error} />
         <NoticeLine message={notice} />
       </nav>
@@ -238,8 +270,14 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
           }}
         />
       )}
-      <section className="content">
+      <section className={drop.over ? 'content drop-target' : 'content'} {...drop.zone}>
         {table ? <GridView key={table.id} engine={engine} base={base.base} table={table} /> : <p className="empty">This base has no tables yet. Add one on the left.</p>}
+        {drop.over && (
+          <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
+            {table ? `Drop drawings or folders: one record per drawing in ${table.name}` : 'Add a table first'}
+          </div>
+        )}
+        {drop.panel}
       </section>
     </div>
   );

@@ -19,7 +19,7 @@ const TOKEN_KEY = 'baseplate.session';
  * The session token from the address's fragment (`#token=…`, never sent to a server), kept for
  * this tab so a reload still works, and taken out of the address bar.
  */
-function sessionToken(): string | null {
+export function sessionToken(): string | null {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
   if (fromHash) {
     sessionStorage.setItem(TOKEN_KEY, fromHash);

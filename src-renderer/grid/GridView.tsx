@@ -14,6 +14,7 @@ import type { RecordOut, TableSchema, ViewSchema } from '../../src-shared/api/en
 import { getFieldType } from '../../src-shared/fields/field-registry';
 import { FIELD_TYPES, type CellValue, type FieldSchema, type FieldType } from '../../src-shared/schema/schema.types';
 import { RecordPanel } from './RecordPanel';
+import { PreviewProvider } from '../preview/Attachments';
 import { columnFor, displayText, searchPattern } from './cells';
 import { ViewBar } from './ViewBar';
 import { countConditions, FilterBuilder } from './FilterBuilder';
@@ -349,6 +350,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
   };
 
   return (
+    <PreviewProvider engine={engine} base={base} search={search}>
     <div className="grid-view">
       <ViewBar engine={engine} base={base} table={table} view={view} onSelect={setViewId} onError={setStatus} />
       <div className="toolbar">
@@ -654,6 +656,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
       {openRecord && <RecordPanel key={openRecord} engine={engine} base={base} table={table} recordId={openRecord} onClose={() => setOpenRecord(null)} />}
       </div>
     </div>
+    </PreviewProvider>
   );
 }
 

@@ -10,6 +10,7 @@ import type { RecordOut } from '../../src-shared/api/engine.dto';
 import type { AttachmentRef, CellValue, FieldSchema } from '../../src-shared/schema/schema.types';
 import { choicesOf, displayText } from './field-display';
 import { DateTimeCellEditor, MultiSelectCellEditor } from './editors';
+import { AttachmentChips } from '../preview/Attachments';
 
 export { displayText };
 
@@ -134,16 +135,7 @@ export function columnFor(field: FieldSchema, toggle: (id: string, fieldId: stri
     case 'attachment':
       return {
         editable: false,
-        cellRenderer: (p: ICellRendererParams<RecordOut>) =>
-          Array.isArray(p.value) ? (
-            <span className="chips">
-              {(p.value as AttachmentRef[]).map((a) => (
-                <span key={a.id} className="chip chip-gray" title={`${a.name} · ${a.type} · ${a.size.toLocaleString()} bytes`}>
-                  📎 {a.name}
-                </span>
-              ))}
-            </span>
-          ) : null,
+        cellRenderer: (p: ICellRendererParams<RecordOut>) => (Array.isArray(p.value) ? <AttachmentChips value={p.value as AttachmentRef[]} /> : null),
       };
     case 'number':
     case 'currency':

@@ -11,6 +11,7 @@ import { getFieldType } from '../../src-shared/fields/field-registry';
 import { instantFromWallInput, wallTimeInput } from '../../src-shared/fields/date-time-text.util';
 import type { AttachmentRef, CellValue, FieldSchema } from '../../src-shared/schema/schema.types';
 import { choicesOf, displayText } from './field-display';
+import { AttachmentTiles } from '../preview/Attachments';
 
 function zoneOf(field: FieldSchema): string {
   return (field.options as { timeZone?: string }).timeZone ?? 'UTC';
@@ -134,19 +135,7 @@ export function FieldInput({ field, value, onCommit, onInvalid }: FieldInputProp
     case 'dateTime':
       return <DateTimeInput field={field} value={value} onCommit={onCommit} />;
     case 'attachment':
-      return (
-        <span className="chips" aria-label={label}>
-          {Array.isArray(value) && value.length > 0 ? (
-            (value as AttachmentRef[]).map((a) => (
-              <span key={a.id} className="chip chip-gray" title={`${a.type} · ${a.size.toLocaleString()} bytes`}>
-                📎 {a.name}
-              </span>
-            ))
-          ) : (
-            <span className="muted">No files</span>
-          )}
-        </span>
-      );
+      return <AttachmentTiles value={Array.isArray(value) ? (value as AttachmentRef[]) : []} label={label} />;
     case 'longText':
     case 'json':
       return <TextInput field={field} value={value} onCommit={onCommit} onInvalid={onInvalid} multiline />;

@@ -6,12 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../../../src-shared/errors';
-
-const DRAWING_EXTENSIONS = new Set(['.dxf', '.pdf', '.png', '.jpg', '.jpeg', '.tif', '.tiff']);
-
-export function isDrawingFileName(name: string): boolean {
-  return DRAWING_EXTENSIONS.has(path.extname(name).toLowerCase());
-}
+import { isDrawingFileName } from '../../../src-shared/drawing/drawing-files';
 
 /** Files for `paths` (folders expanded), at most `max`; more is an error saying how many. */
 export async function expandDrawingPaths(paths: readonly string[], max: number): Promise<string[]> {

@@ -19,6 +19,8 @@ export interface ExtractJob {
    * result's `previews`. Without it no previews are made.
    */
   outDir?: string;
+  /** The file's name as people know it, for messages (the path may be a store's hash name). */
+  name?: string;
 }
 
 /** Larger files are refused rather than read: a drawing of this size is not a drawing. */
@@ -44,7 +46,7 @@ function kindOf(bytes: Uint8Array): 'pdf' | 'dxf' | 'image' | null {
 
 async function extractFile(job: ExtractJob): Promise<FileExtraction> {
   const file = job.path;
-  const name = path.basename(file);
+  const name = job.name ?? path.basename(file);
   let size: number;
   try {
     size = fs.statSync(file).size;

@@ -1,0 +1,132 @@
+/**
+ * An attachment shown large: PDF pages (pdf.js), a DXF drawing (three.js), a picture; anything
+ * else as a download. Opened from a cell or the record panel, or from a search, when it opens at
+ * the search's first match. Several attachments in one cell: ← and → (or the buttons) go through
+ * them. Escape closes.
+ */
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
+import type { EngineClient } from '../../src-shared/api/engine.contract';
+import type { AttachmentPreviews } from '../../src-shared/api/engine.dto';
+import type { AttachmentRef } from '../../src-shared/schema/schema.types';
+import { attachmentUrl } from '../engine/files';
+import { ImageViewer } from './ImageViewer';
+
+const PdfViewer = lazy(() => import('./PdfViewer'));
+
+const SHOWN_AS_PICTURE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+export interface PreviewRequest {
+  attachments: AttachmentRef[];
+  index: number;
+  /** A search to open at. */
+  find?: string;
+}
+
+export function PreviewDialog({ engine, base, request, onClose }: { engine: EngineClient; base: string; request: PreviewRequest; onClose(): void }): React.JSX.Element {
+  const [index, setIndex] = useState(request.index);
+  const ref = request.attachments[index] ?? request.attachments[0]!;
+  const [info, setInfo] = useState<AttachmentPreviews | null>(null);
+  const [data, setData] = useState<ArrayBuffer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const dialogRef = useRef<HTMLDivElement | null>(null);
+  const several = request.attachments.length > 1;
+
+  useEffect(() => {
+    let gone = false;
+    setInfo(null);
+    setData(null);
+    setError(null);
+    engine['attachment.previews']({ base, id: ref.id }).then(
+      async (p) => {
+        if (gone) return;
+        setInfo(p);
+        const part = p.kind === 'pdf' || (p.kind === null && ref.type === 'application/pdf') ? 'file' : null;
+        if (!part) return;
+        const res = await fetch(attachmentUrl(base, ref.id, part));
+        if (!res.ok) throw new Error(`the file could not be read (${res.status})`);
+        const buf = await res.arrayBuffer();
+        if (!gone) setData(buf);
+      },
+      (e: Error) => !gone && setError(e.message),
+    ).catch((e: Error) => !gone && setError(`'${ref.name}' could not be shown: ${e.message}`));
+    return () => {
+      gone = true;
+    };
+  }, [engine, base, ref.id, ref.name, ref.type]);
+
+  useEffect(() => dialogRef.current?.focus(), []);
+
+  const go = (by: 1 | -1): void => setIndex((i) => (i + by + request.attachments.length) % request.attachments.length);
+  const onKey = (e: React.KeyboardEvent): void => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      onClose();
+    } else if (several && e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+      e.preventDefault();
+      go(e.key === 'ArrowLeft' ? -1 : 1);
+    }
+  };
+
+  const kind = info?.kind ?? null;
+  let body: React.JSX.Element;
+  if (error) body = <p className="preview-message error" role="alert">{error}</p>;
+  else if (!info) body = <p className="preview-message">Opening…</p>;
+  else if (kind === 'pdf' || ref.type === 'application/pdf') {
+    body = data ? (
+      <Suspense fallback={<p className="preview-message">Opening…</p>}>
+        <PdfViewer data={data} {...(request.find ? { find: request.find } : {})} />
+      </Suspense>
+    ) : (
+      <p className="preview-message">Opening…</p>
+    );
+  } else if (SHOWN_AS_PICTURE.has(ref.type)) body = <ImageViewer url={attachmentUrl(base, ref.id, 'file')} name={ref.name} />;
+  else if (info.thumbnails > 0) body = <ImageViewer url={attachmentUrl(base, ref.id, 'thumb-0')} name={`${ref.name} (thumbnail)`} />;
+  else
+    body = (
+      <p className="preview-message">
+        There is no preview of {ref.name} ({ref.type}).{' '}
+        <a href={attachmentUrl(base, ref.id, 'file')} download={ref.name}>
+          Download it
+        </a>{' '}
+        to open it in another program.
+      </p>
+    );
+
+  return (
+    <div className="preview-backdrop" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div className="preview" role="dialog" aria-modal="true" aria-label={`Preview of ${ref.name}`} data-testid="preview" data-kind={kind ?? ''} tabIndex={-1} ref={dialogRef} onKeyDown={onKey}>
+        <header>
+          {several && (
+            <button type="button" aria-label="Previous attachment" title="Previous (Alt ←)" onClick={() => go(-1)}>
+              ←
+            </button>
+          )}
+          <h2 title={ref.name}>{ref.name}</h2>
+          <span className="meta">
+            {[kind?.toUpperCase(), info?.pages ? `${info.pages} ${info.pages === 1 ? 'page' : 'pages'}` : null, formatBytes(ref.size), several ? `${index + 1} of ${request.attachments.length}` : null]
+              .filter(Boolean)
+              .join(' · ')}
+          </span>
+          {several && (
+            <button type="button" aria-label="Next attachment" title="Next (Alt →)" onClick={() => go(1)}>
+              →
+            </button>
+          )}
+          <a className="button-link" href={attachmentUrl(base, ref.id, 'file')} download={ref.name}>
+            Download
+          </a>
+          <button type="button" className="icon" aria-label="Close preview" onClick={onClose}>
+            ×
+          </button>
+        </header>
+        {body}
+      </div>
+    </div>
+  );
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}

@@ -1,0 +1,146 @@
+/**
+ * Drawings in the browser, with the real engine, extraction workers and corpus files: a drop of
+ * drawings on a table (and a file that is not one) makes one record each with the title block
+ * filled and fails the bad file alone, listing why; "Add drawings…" uploads chosen files; the
+ * previews open from the attachment chips: PDF pages with zoom and find, a picture with zoom.
+ */
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
+import { corpusAvailable, corpusPath } from '../../src-main/workers/testing/corpus';
+import { call as engineCall } from '../bench/bench-util';
+import { findChromium, launchBrowser, screenshotPath, startBrowserMode, type BrowserMode } from './browser';
+
+const haveBrowser = findChromium() !== null;
+
+let tmp: ReturnType<typeof makeTempDir>;
+let mode: BrowserMode;
+let browser: Browser;
+let page: Page;
+let base: string;
+
+const call = <T,>(method: string, input: unknown): Promise<T> => engineCall<T>(mode.engine, method, input);
+
+/** Drops files (name and bytes) on the table as a person dragging them from the desktop would. */
+async function dropFiles(files: Array<{ name: string; bytes: Buffer; type?: string }>): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, type: f.type ?? '', data: f.bytes.toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((items) => {
+    // Runs in the page (this file is type-checked without the DOM's types).
+    const w = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: unknown[], name: string, o: object) => unknown };
+    const dt = new w.DataTransfer();
+    for (const it of items) {
+      const bin = atob(it.data);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new w.File([bytes], it.name, { type: it.type }));
+    }
+    return dt;
+  }, payload);
+  await page.dispatchEvent('section.content', 'dragenter', { dataTransfer });
+  await page.dispatchEvent('section.content', 'dragover', { dataTransfer });
+  await page.getByTestId('drop-overlay').waitFor();
+  await page.screenshot({ path: screenshotPath('20-drop-overlay') });
+  await page.dispatchEvent('section.content', 'drop', { dataTransfer });
+}
+
+describe.runIf(haveBrowser && corpusAvailable())('drawings in the browser', () => {
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    mode = await startBrowserMode();
+    base = (await call<{ base: string }>('base.create', { path: tmp.file('drawings.base') })).base;
+    await call('table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }] });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(mode.server.url);
+    await page.getByLabel('Base file').fill(tmp.file('drawings.base'));
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByRole('heading', { name: 'Drawings' }).waitFor();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await mode?.close();
+    tmp?.cleanup();
+  });
+
+  it('makes one record per dropped drawing, fills the title block, and fails a bad file alone with its reason', async () => {
+    await dropFiles([
+      { name: 'Gripper.PDF', bytes: fs.readFileSync(corpusPath('pdf/Gripper.PDF')), type: 'application/pdf' },
+      { name: 'broken.dxf', bytes: Buffer.from('this is no drawing') },
+      { name: 'Adapterplatte.PDF', bytes: fs.readFileSync(corpusPath('pdf/Adapterplatte.PDF')), type: 'application/pdf' },
+    ]);
+    const panel = page.getByTestId('drop-progress');
+    await expect.poll(() => panel.getAttribute('data-phase'), { timeout: 60_000 }).toBe('finished');
+    await expect.poll(() => panel.getByRole('status').textContent()).toBe('Added 2 drawings to Drawings; 1 could not be read.');
+    const failed = panel.locator('.drop-item.failed');
+    expect(await failed.count()).toBe(1);
+    expect(await failed.locator('.drop-name').textContent()).toBe('broken.dxf');
+    expect(await failed.locator('.drop-state').textContent()).toContain('not a drawing');
+    await page.screenshot({ path: screenshotPath('21-drop-finished') });
+
+    await page.getByText('2 records', { exact: true }).waitFor();
+    await page.getByRole('gridcell', { name: 'UR10_29.20' }).waitFor();
+    await page.getByRole('gridcell', { name: 'Stahl Adapterplatte' }).waitFor();
+    // The uploads were removed once the engine had copied them into the base.
+    const records = await call<{ records: Array<{ fields: Record<string, unknown> }> }>('records.query', { base, table: 'Drawings', keys: 'name' });
+    expect(records.records.map((r) => (r.fields.Drawing as Array<{ name: string }>)[0]!.name).sort()).toEqual(['Adapterplatte.PDF', 'Gripper.PDF']);
+    await panel.getByRole('button', { name: 'Close' }).click();
+    expect(await panel.count()).toBe(0);
+  });
+
+  it('adds chosen files with "Add drawings…", sent to the engine by upload', async () => {
+    await page.getByTestId('add-drawings-input').setInputFiles([corpusPath('img/Candle_holder.jpg'), corpusPath('dxf/multi_insert_with_attribs.dxf')]);
+    await page.getByText('4 records', { exact: true }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.getByTestId('drop-progress').getAttribute('data-phase'), { timeout: 60_000 }).toBe('finished');
+    await page.getByRole('button', { name: /Candle_holder\.jpg/ }).waitFor();
+  }, 180_000);
+
+  it('opens a PDF from its chip: pages drawn, zoom, fit, and find with a count of matches', async () => {
+    await page.getByRole('button', { name: /Gripper\.PDF/ }).click();
+    const preview = page.getByTestId('preview');
+    await preview.waitFor();
+    expect(await preview.getAttribute('data-kind')).toBe('pdf');
+    const viewer = page.getByTestId('pdf-viewer');
+    await viewer.waitFor({ timeout: 30_000 });
+    expect(await viewer.getAttribute('data-pages')).toBe('1');
+    await page.locator('.pdf-page[data-page="1"][data-drawn="true"]').waitFor({ timeout: 30_000 });
+    // The canvas was painted: not one colour.
+    type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const painted = await page.locator('.pdf-page canvas').evaluate((el) => {
+      const c = el as unknown as Canvas;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let dark = 0;
+      for (let i = 0; i < d.length; i += 4 * 97) if (d[i]! < 128) dark++;
+      return dark;
+    });
+    expect(painted).toBeGreaterThan(50);
+    const zoom = page.getByTestId('pdf-zoom');
+    const before = await zoom.textContent();
+    await viewer.getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(() => zoom.textContent()).not.toBe(before);
+    await viewer.getByRole('button', { name: 'Fit page' }).click();
+    await viewer.getByLabel('Find in PDF').fill('UR10_29.20');
+    await expect.poll(() => page.getByTestId('pdf-find-count').textContent()).toMatch(/^1 of \d+$/);
+    await page.locator('.textLayer .find-hit.current').first().waitFor();
+    // The text layer holds the page's text, selectable.
+    expect(await page.locator('.textLayer span', { hasText: 'PLA' }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath('22-pdf-preview') });
+    await page.keyboard.press('Escape');
+    await preview.waitFor({ state: 'detached' });
+  });
+
+  it('opens a picture from its chip with zoom', async () => {
+    await page.getByRole('button', { name: /Candle_holder\.jpg/ }).click();
+    const viewer = page.getByTestId('image-viewer');
+    await viewer.waitFor();
+    const img = viewer.getByRole('img', { name: 'Candle_holder.jpg' });
+    await expect.poll(() => img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBe(1653);
+    const zoom = page.getByTestId('image-zoom');
+    const fitted = await zoom.textContent();
+    await viewer.getByRole('button', { name: '100 %' }).click();
+    await expect.poll(() => zoom.textContent()).toBe('100 %');
+    expect(fitted).not.toBe('100 %');
+    await page.getByRole('button', { name: 'Close preview' }).click();
+    await page.getByTestId('preview').waitFor({ state: 'detached' });
+  });
+});
