@@ -90,7 +90,11 @@ export function App(): React.JSX.Element {
       e.preventDefault();
       const kind = droppedKind(file.name);
       if (!kind) {
-        setProblem(`Baseplate opens .base files and imports .csv files; '${file.name}' is neither.`);
+        setProblem(
+          base
+            ? `To add '${file.name}' as a drawing, drop it on the table; elsewhere Baseplate opens .base files and imports .csv files.`
+            : `Baseplate opens .base files and imports .csv files; '${file.name}' is neither. Open a base and drop drawings on one of its tables.`,
+        );
         return;
       }
       const path = shell?.pathForFile(file) ?? '';

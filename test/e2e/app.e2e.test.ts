@@ -502,7 +502,8 @@ describe.runIf(haveBrowser)('app in the browser', () => {
     await problem.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => problem.count()).toBe(0);
     await drop('drawing.pdf');
-    await page.getByRole('alert').filter({ hasText: "Baseplate opens .base files and imports .csv files; 'drawing.pdf' is neither." }).waitFor();
+    // Dropped beside the table (here: on the window), a drawing is pointed to the table.
+    await page.getByRole('alert').filter({ hasText: "To add 'drawing.pdf' as a drawing, drop it on the table" }).waitFor();
     await page.getByRole('button', { name: 'Dismiss' }).click();
   });
 
