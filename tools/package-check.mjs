@@ -70,6 +70,13 @@ try {
   const nativeModule = path.join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   check(fs.existsSync(nativeModule), "better-sqlite3's native module is unpacked beside the archive");
   check(files.has('/node_modules/yjs/package.json') && files.has('/node_modules/better-sqlite3/package.json'), 'runtime dependencies are packaged');
+  // Drawings: pages drawn in the extraction workers need @napi-rs/canvas's native module, unpacked.
+  const canvasDir = path.join(resources, 'app.asar.unpacked', 'node_modules', '@napi-rs');
+  const canvasNative = fs.existsSync(canvasDir) && fs.readdirSync(canvasDir).some((d) => d.startsWith('canvas-') && fs.readdirSync(path.join(canvasDir, d)).some((f) => f.endsWith('.node')));
+  check(canvasNative, "@napi-rs/canvas's native module is unpacked beside the archive");
+  check(files.has('/node_modules/@tesseract.js-data/eng/package.json'), "OCR's English model is packaged (no download at run time)");
+  check([...files].some((f) => /^\/out\/renderer\/assets\/pdf\.worker\.min-[\w-]+\.mjs$/.test(f)), "pdf.js's worker is bundled with the renderer");
+  check(!files.has('/node_modules/three/package.json'), 'three.js is bundled into the renderer, not packaged again as a module');
 } catch (e) {
   failures.push(e instanceof Error ? e.message : String(e));
   console.error(e);
