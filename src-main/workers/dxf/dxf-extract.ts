@@ -9,7 +9,7 @@
  */
 import type { IDxf } from 'dxf-parser';
 import { decodeControlCodes, plainMText } from './dxf-text';
-import { readDxf, type AttribEntity, type TableEntity } from './dxf-read';
+import { readDxf, type AttribEntity, type MultiLeaderEntity, type TableEntity } from './dxf-read';
 import { readGdtFrames, type GdtFrameRead } from '../reading/gdt';
 
 export interface DxfInsert {
@@ -72,10 +72,11 @@ const pointOf = (v: unknown): Point | null => {
 };
 
 export function extractDxf(source: string): DxfExtraction {
-  return extractFrom(readDxf(source));
+  return extractParsedDxf(readDxf(source));
 }
 
-function extractFrom(dxf: IDxf): DxfExtraction {
+/** The same from a file read already (readDxf), for callers that also build its preview from it. */
+export function extractParsedDxf(dxf: IDxf): DxfExtraction {
   const header = (dxf.header ?? {}) as Record<string, unknown>;
   const entities = dxf.entities as unknown as Entity[];
   const blocks = (dxf.blocks ?? {}) as unknown as Record<string, { name: string; entities?: Entity[]; position?: Point }>;
@@ -155,6 +156,13 @@ function extractFrom(dxf: IDxf): DxfExtraction {
       case 'LARGE_RADIAL_DIMENSION':
         dimensions.push(dimensionOf(e, blocks, typeof header.$DIMDEC === 'number' ? header.$DIMDEC : 4));
         break;
+      case 'MULTILEADER':
+      case 'MLEADER': {
+        const m = e as unknown as MultiLeaderEntity;
+        const at = m.textPosition ?? m.contentBase;
+        if (m.text && at) placed.push({ text: m.text, x: at.x, y: at.y, height: m.textHeight > 0 ? m.textHeight : 1 });
+        break;
+      }
       case 'ACAD_TABLE': {
         const t = e as unknown as TableEntity;
         const rows: string[][] = [];

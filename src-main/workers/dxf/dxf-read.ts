@@ -1,16 +1,14 @@
 /**
  * Reads a DXF file with dxf-parser, extended with handlers for what it drops: ATTRIB (the
  * attribute values of block inserts) and the SEQEND that closes them, ACAD_TABLE (as cells), and
+ * HATCH (boundaries, pattern, solid flag), LEADER and MULTILEADER (leader lines, MTEXT content), and
  * every other entity type of the DXF reference as raw group codes, so each is at least counted,
- * put on its layer and kept for the readers that need it (leaders, tolerances, hatches…).
+ * put on its layer and kept for the readers that need it (tolerances…).
  */
 import DxfParser from 'dxf-parser';
 import type { IDxf } from 'dxf-parser';
-
-interface Group {
-  code: number;
-  value: unknown;
-}
+import { readHatch, type Group, type HatchRead } from './dxf-hatch';
+import { readLeader, readMultiLeader, type LeaderRead, type MultiLeaderRead } from './dxf-leader';
 
 interface Scanner {
   next(): Group;
@@ -23,7 +21,23 @@ export interface RawEntity {
   layer?: string;
   handle?: string;
   inPaperSpace?: boolean;
+  /** ACI colour (62) of the entity itself: 256 BYLAYER (also when absent), 0 BYBLOCK. */
+  colorIndex?: number;
+  /** True colour (420) as 0xRRGGBB, when the entity has one. */
+  trueColor?: number;
   groups: Group[];
+}
+
+export interface HatchEntity extends RawEntity, HatchRead {
+  type: 'HATCH';
+}
+
+export interface LeaderEntity extends RawEntity, LeaderRead {
+  type: 'LEADER';
+}
+
+export interface MultiLeaderEntity extends RawEntity, MultiLeaderRead {
+  type: 'MULTILEADER' | 'MLEADER';
 }
 
 export interface AttribEntity extends RawEntity {
@@ -41,14 +55,22 @@ export interface TableEntity extends RawEntity {
   cells: string[];
 }
 
-/** Reads an entity's groups up to the next entity, with the properties every entity has. */
+/**
+ * Reads an entity's groups up to the next entity, with the properties every entity has. Colour is
+ * taken from the common part only (before the entity's own subclass marker), since the codes 62
+ * and 420 mean other colours further on (table cells, leader lines).
+ */
 function readRaw(type: string, scanner: Scanner): RawEntity {
   const entity: RawEntity = { type, groups: [] };
+  let common = true;
   let g = scanner.next();
   while (!scanner.isEOF() && g.code !== 0) {
     if (g.code === 8) entity.layer = String(g.value);
     else if (g.code === 5) entity.handle = String(g.value);
     else if (g.code === 67) entity.inPaperSpace = g.value === 1;
+    else if (g.code === 100 && g.value !== 'AcDbEntity') common = false;
+    else if (common && g.code === 62 && typeof g.value === 'number') entity.colorIndex = g.value;
+    else if (common && g.code === 420 && typeof g.value === 'number') entity.trueColor = g.value & 0xffffff;
     entity.groups.push(g);
     g = scanner.next();
   }
@@ -116,7 +138,33 @@ class TableHandler {
   }
 }
 
-/** Entity types of the DXF reference that dxf-parser has no handler for. */
+class HatchHandler {
+  ForEntityName = 'HATCH';
+  parseEntity(scanner: Scanner): HatchEntity {
+    const raw = readRaw('HATCH', scanner);
+    return { ...raw, ...readHatch(raw.groups), type: 'HATCH' };
+  }
+}
+
+class LeaderHandler {
+  ForEntityName = 'LEADER';
+  parseEntity(scanner: Scanner): LeaderEntity {
+    const raw = readRaw('LEADER', scanner);
+    return { ...raw, ...readLeader(raw.groups), type: 'LEADER' };
+  }
+}
+
+function multiLeaderHandler(type: 'MULTILEADER' | 'MLEADER'): new () => { ForEntityName: string; parseEntity(scanner: Scanner): MultiLeaderEntity } {
+  return class {
+    ForEntityName = type;
+    parseEntity(scanner: Scanner): MultiLeaderEntity {
+      const raw = readRaw(type, scanner);
+      return { ...raw, ...readMultiLeader(raw.groups), type };
+    }
+  };
+}
+
+/** Entity types of the DXF reference that dxf-parser has no handler for (read as raw groups unless a handler below reads them further). */
 const RAW_TYPES = [
   '3DSOLID', 'ACAD_PROXY_ENTITY', 'ARC_DIMENSION', 'BODY', 'HATCH', 'HELIX', 'IMAGE', 'LARGE_RADIAL_DIMENSION',
   'LEADER', 'LIGHT', 'MESH', 'MLINE', 'MLEADER', 'MULTILEADER', 'MPOLYGON', 'OLE2FRAME', 'OLEFRAME', 'POINTCLOUD',
@@ -131,6 +179,10 @@ export function readDxf(text: string): IDxf {
   for (const type of RAW_TYPES) parser.registerEntityHandler(rawHandler(type) as never);
   parser.registerEntityHandler(AttribHandler as never);
   parser.registerEntityHandler(TableHandler as never);
+  parser.registerEntityHandler(HatchHandler as never);
+  parser.registerEntityHandler(LeaderHandler as never);
+  parser.registerEntityHandler(multiLeaderHandler('MULTILEADER') as never);
+  parser.registerEntityHandler(multiLeaderHandler('MLEADER') as never);
   const dxf = parser.parse(text);
   if (!dxf) throw new Error('not a DXF file');
   return dxf;

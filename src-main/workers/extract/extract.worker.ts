@@ -7,10 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../../../src-shared/errors';
 import { serveJobs } from '../serve';
-import { extractDxf } from '../dxf/dxf-extract';
+import { extractParsedDxf } from '../dxf/dxf-extract';
+import { readDxf } from '../dxf/dxf-read';
+import { dxfPreviews } from '../dxf/dxf-preview';
 import { extractPdf } from '../pdf/pdf-extract';
 import { fromDxf, fromImage, fromPdf, type FileExtraction } from './file-extraction';
 import { recognize } from '../ocr/ocr';
+import { readImage } from '../ocr/image-read';
 
 export interface ExtractJob {
   path: string;
@@ -57,9 +60,13 @@ async function extractFile(job: ExtractJob): Promise<FileExtraction> {
   const bytes = new Uint8Array(fs.readFileSync(file));
   const kind = kindOf(bytes);
   try {
-    if (kind === 'dxf') return fromDxf(file, extractDxf(decodeDxf(bytes)));
-    if (kind === 'pdf') return fromPdf(file, await extractPdf(bytes));
-    if (kind === 'image') return fromImage(file, await recognize(bytes));
+    if (kind === 'dxf') {
+      const parsed = readDxf(decodeDxf(bytes));
+      const result = fromDxf(file, extractParsedDxf(parsed));
+      return job.outDir ? { ...result, ...(await dxfPreviews(parsed, job.outDir)) } : result;
+    }
+    if (kind === 'pdf') return fromPdf(file, await extractPdf(bytes, { recognize, ...(job.outDir ? { outDir: job.outDir } : {}) }));
+    if (kind === 'image') return fromImage(file, await readImage(bytes, job.outDir));
   } catch (e) {
     const what = kind === 'dxf' ? 'DXF' : kind === 'pdf' ? 'PDF' : 'image';
     throw new EngineError('EXTRACTION_FAILED', `${name}: the ${what} could not be read (${(e as Error).message}).`);

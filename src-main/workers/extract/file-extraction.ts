@@ -10,8 +10,10 @@ import { readDimensionText, type Tolerance } from '../reading/dimension-text';
 import { readSurfaceFinish, readThreads, type ThreadCallout } from '../reading/callouts';
 import { readTitleBlock, titleBlockFromAttributes, type TitleBlock } from '../reading/title-block';
 import type { GdtFrameRead } from '../reading/gdt';
-import type { OcrResult, OcrWord } from '../ocr/ocr';
+import type { OcrWord } from '../ocr/ocr';
+import type { ImageRead } from '../ocr/image-read';
 import { joinStacks } from '../reading/stacks';
+import type { Box, RuledTable } from '../reading/ruled-tables';
 
 export interface DimensionOut {
   text: string;
@@ -35,8 +37,18 @@ export interface FileExtraction {
   surfaceFinish: string[];
   tables: Array<{ rows: string[][] }>;
   dxf?: DxfExtraction['dxf'];
-  /** Images: the recognized words with their boxes (pixels) and confidence (0–100). */
+  /** PDF: for each line of `text`, the 1-based page it is on (same length as `text`). */
+  textPages?: number[];
+  /** PDF: the pages (1-based) that had no text layer and were read by OCR. */
+  ocrPages?: number[];
+  /**
+   * Images and OCR'd PDF pages: the recognized words with their confidence (0–100), mean
+   * confidence, each word's `line` in `text`. Boxes: an image's pixels; on a PDF page (`page`), points
+   * of the page as displayed (origin top left, 1/72 inch).
+   */
   ocr?: { confidence: number; words: OcrWord[] };
+  /** What could not be read or made while the rest of the file was (a page that did not render, OCR that failed). */
+  warnings?: string[];
   /**
    * Preview files the worker wrote into the job's `outDir` (names relative to it), when it was
    * given one: PNG thumbnails (one per PDF page, one for a DXF or an image), and for DXF the
@@ -89,28 +101,55 @@ export function fromDxf(file: string, x: DxfExtraction): FileExtraction {
 /** Points from a page's edge where its border and grid references are. */
 const EDGE = 30;
 
+const within = (t: { x: number; y: number }, b: Box): boolean => t.x >= b.x0 && t.x <= b.x1 && t.y >= b.y0 && t.y <= b.y1;
+
 export function fromPdf(file: string, x: PdfExtraction): FileExtraction {
   const unit = x.text.some((t) => /\b(?:INCH|INCHES|ZOLL)\b/i.test(t)) ? 'in' : 'mm';
   const dimensions: DimensionOut[] = [];
+  const tables: RuledTable[] = [];
+  const words: OcrWord[] = [];
   for (const page of x.pages) {
+    tables.push(...page.tables);
+    if (page.ocr) {
+      // OCR'd: dimensions as OCR reads them (as in images); each word's line is its line in `text`.
+      dimensions.push(...ocrDimensions(page.ocr.lines));
+      const first = x.textPages.indexOf(page.number);
+      for (const w of page.ocr.words) words.push({ ...w, line: first + w.line, page: page.number });
+      continue;
+    }
     for (const item of joinStacks(page.items)) {
-      // The sheet's grid references (1 2 3 … along the border) are numbers too, but no dimensions.
+      // The sheet's grid references (1 2 3 … along the border, outside its frame) are numbers too, but no dimensions.
       if (item.x < EDGE || item.y < EDGE || item.x > page.width - EDGE || item.y > page.height - EDGE) continue;
-      const read = readDimensionText(item.str, unit);
-      if (read) dimensions.push({ text: item.str.trim(), kind: read.kind, value: read.value, unit: read.unit, tolerance: read.tolerance });
+      if (page.frame && !within(item, page.frame)) continue;
+      // Nor are a parts list's item numbers and quantities.
+      if (page.tables.some((t) => within(item, t.box))) continue;
+      let text = item.str.trim();
+      let read = readDimensionText(text, unit);
+      if (!read) continue;
+      // A dimension in a box drawn just around it is a basic one, written `[…]` as text has it.
+      const boxed = read.tolerance === null && item.boxed ? readDimensionText(`[${text}]`, unit) : null;
+      if (boxed) [text, read] = [`[${text}]`, boxed];
+      dimensions.push({ text, kind: read.kind, value: read.value, unit: read.unit, tolerance: read.tolerance });
     }
   }
+  const ocrPages = x.pages.filter((p) => p.ocr).map((p) => p.number);
   return {
     file,
     kind: 'pdf',
     pages: x.pages.length,
     text: x.text,
+    textPages: x.textPages,
     titleBlock: readTitleBlock(x.pages.at(-1)?.items ?? []),
     dimensions,
     threads: unique(x.text.flatMap((t) => readThreads(t)), (t) => t.text),
     gdt: [],
     surfaceFinish: readSurfaceFinish(x.text.join('\n')),
-    tables: [],
+    tables: tables.map((t) => ({ rows: t.rows })),
+    ...(ocrPages.length > 0
+      ? { ocrPages, ocr: { confidence: Math.round(words.reduce((s, w) => s + w.confidence, 0) / Math.max(1, words.length)), words } }
+      : {}),
+    ...(x.warnings.length > 0 ? { warnings: x.warnings } : {}),
+    ...(x.thumbnails ? { previews: { thumbnails: x.thumbnails } } : {}),
   };
 }
 
@@ -127,10 +166,10 @@ function ocrDimensionText(word: string): string {
   );
 }
 
-export function fromImage(file: string, x: OcrResult): FileExtraction {
+/** Dimensions in OCR'd lines: a line as a whole (a fit or tolerance written apart, `⌀38 H12`), else its words. */
+function ocrDimensions(lines: readonly string[]): DimensionOut[] {
   const dimensions: DimensionOut[] = [];
-  // A dimension is one word or, for a fit or tolerance written apart (`⌀38 H12`), a line.
-  for (const line of x.lines) {
+  for (const line of lines) {
     const text = ocrDimensionText(line);
     const read = readDimensionText(text, 'mm');
     if (read) {
@@ -143,6 +182,11 @@ export function fromImage(file: string, x: OcrResult): FileExtraction {
       if (one && /[.,⌀°()[\]R]/.test(w)) dimensions.push({ text: w, kind: one.kind, value: one.value, unit: one.unit, tolerance: one.tolerance });
     }
   }
+  return dimensions;
+}
+
+export function fromImage(file: string, image: ImageRead): FileExtraction {
+  const x = image.ocr;
   // Word boxes as placed text (y up, as in drawings) for the title block reading.
   const placed = x.words.map((w) => ({ str: w.text, x: w.box.x0, y: -w.box.y1, size: w.box.y1 - w.box.y0, rotation: 0, width: w.box.x1 - w.box.x0 }));
   const all = x.lines.join('\n');
@@ -151,11 +195,13 @@ export function fromImage(file: string, x: OcrResult): FileExtraction {
     kind: 'image',
     text: x.lines,
     titleBlock: readTitleBlock(placed),
-    dimensions,
+    dimensions: ocrDimensions(x.lines),
     threads: unique(x.lines.flatMap((t) => readThreads(t)), (t) => t.text),
     gdt: [],
     surfaceFinish: readSurfaceFinish(all),
     tables: [],
     ocr: { confidence: Math.round(x.confidence), words: x.words },
+    ...(image.warnings.length > 0 ? { warnings: image.warnings } : {}),
+    ...(image.thumbnails ? { previews: { thumbnails: image.thumbnails } } : {}),
   };
 }

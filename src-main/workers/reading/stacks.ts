@@ -10,26 +10,26 @@ import type { PlacedText } from './title-block';
 const NUMBER_RE = /^[⌀Ø∅R]?\s*\d+(?:[.,]\d+)?$/;
 const COUNT_RE = /^\d+\s*[xX×]$/;
 
-interface Local {
-  item: PlacedText;
+interface Local<T extends PlacedText = PlacedText> {
+  item: T;
   /** Along the baseline and across it, in the text's own frame. */
   u: number;
   v: number;
   text: string;
 }
 
-function local(item: PlacedText): Local {
+function local<T extends PlacedText>(item: T): Local<T> {
   const r = (item.rotation * Math.PI) / 180;
   return { item, u: item.x * Math.cos(r) + item.y * Math.sin(r), v: -item.x * Math.sin(r) + item.y * Math.cos(r), text: item.str.trim() };
 }
 
 const endOf = (t: Local): number => t.u + (t.item.width ?? t.text.length * t.item.size * 0.55);
 
-/** The items with stacked pieces joined into one item each (at the main value's place). */
-export function joinStacks(items: readonly PlacedText[]): PlacedText[] {
-  const used = new Set<PlacedText>();
-  const out: PlacedText[] = [];
-  const byRotation = new Map<number, Local[]>();
+/** The items with stacked pieces joined into one item each (at the main value's place, with its other properties). */
+export function joinStacks<T extends PlacedText>(items: readonly T[]): T[] {
+  const used = new Set<T>();
+  const out: T[] = [];
+  const byRotation = new Map<number, Array<Local<T>>>();
   for (const item of items) {
     const key = Math.round(item.rotation);
     const list = byRotation.get(key) ?? [];
@@ -38,8 +38,8 @@ export function joinStacks(items: readonly PlacedText[]): PlacedText[] {
   }
   for (const group of byRotation.values()) {
     const numbers = group.filter((t) => NUMBER_RE.test(t.text)).sort((a, b) => b.v - a.v || a.u - b.u);
-    const joined = new Map<PlacedText, string>();
-    const claim = (main: Local, text: string, parts: PlacedText[]): void => {
+    const joined = new Map<T, string>();
+    const claim = (main: Local<T>, text: string, parts: T[]): void => {
       for (const p of parts) used.add(p);
       used.add(main.item);
       joined.set(main.item, text);
@@ -51,7 +51,7 @@ export function joinStacks(items: readonly PlacedText[]): PlacedText[] {
       const near = group.filter((t) => !used.has(t.item) && t !== n && t.u >= endOf(n) - size && t.u <= endOf(n) + 4 * size && Math.abs(t.v - n.v) <= size * 1.2);
       const plus = near.find((t) => t.text === '+');
       const minus = near.find((t) => /^[-−–]$/.test(t.text));
-      const beside = (sign: Local): Local | undefined =>
+      const beside = (sign: Local<T>): Local<T> | undefined =>
         near.filter((t) => t !== sign && /^\d+(?:[.,]\d+)?$/.test(t.text) && t.u > sign.u && Math.abs(t.v - sign.v) < size * 0.5).sort((a, b) => a.u - b.u)[0];
       const upper = plus && beside(plus);
       const lower = minus && beside(minus);
