@@ -26,6 +26,9 @@ import * as drawings from './drawings/drawings.service';
 import { WorkerPool } from '../workers/pool';
 import { attachmentPart, attachmentPreviews } from './attachments/attachment-parts';
 import { expandDrawingPaths } from './drawings/drawing-paths';
+import * as drawingMapping from './drawings/drawing-mapping.service';
+import { reapplyMapping } from './drawings/reapply.service';
+import { findInAttachment } from './drawings/attachment-find';
 
 /** Files one drop may add (folders expanded). */
 const MAX_DROP_FILES = 10_000;
@@ -217,13 +220,35 @@ export class Engine {
           this.asJob(ctx, i.job ?? `drawings-${Date.now()}`, (signal, progress) =>
             expandDrawingPaths(i.paths, MAX_DROP_FILES).then((files) => {
               progress(0, files.length, 'reading drawings');
-              return drawings.addDrawings(ctx, i.table, files, (file, label, outDir, s) => this.extraction().run({ path: file, outDir }, { label, ...(s ? { signal: s } : {}) }), {
+              return drawings.addDrawings(ctx, i.table, files, (file, label, outDir, s) => this.extraction().run({ path: file, outDir, name: label }, { label, ...(s ? { signal: s } : {}) }), {
                 signal,
                 onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
               });
             }),
           ),
         ),
+      'drawings.attach': (i) =>
+        w(i.base, (ctx) =>
+          this.asJob(ctx, i.job ?? `attach-${Date.now()}`, (signal, progress) =>
+            expandDrawingPaths(i.paths, MAX_DROP_FILES).then((files) => {
+              progress(0, files.length, 'reading drawings');
+              return drawings.attachDrawings(ctx, i.table, i.record, files, (file, label, outDir, s) => this.extraction().run({ path: file, outDir, name: label }, { label, ...(s ? { signal: s } : {}) }), {
+                field: i.field,
+                signal,
+                onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
+              });
+            }),
+          ),
+        ),
+      'drawings.mapping.get': (i) => drawingMapping.mappingInfo(r(i.base), i.table),
+      'drawings.mapping.set': (i) => w(i.base, (ctx) => drawingMapping.setMapping(ctx, i.table, i.mapping)),
+      'drawings.reapply': (i) =>
+        w(i.base, (ctx) =>
+          this.asJob(ctx, i.job ?? `reapply-${Date.now()}`, (signal, progress) =>
+            reapplyMapping(ctx, i.table, { records: i.records, overwrite: i.overwrite, signal, onProgress: (done, total) => progress(done, total, 'applying drawing mapping') }),
+          ),
+        ),
+      'attachment.find': (i) => findInAttachment(r(i.base), i.id, i.search, i.limit),
       'csv.preview': (i) => previewCsv(i.path, i.rows),
       'csv.import': (i) =>
         w(i.base, (ctx) =>

@@ -14,6 +14,8 @@ import type {
   AttachmentInfo, AttachmentPart, AttachmentPreviews, BaseInfo, CheckReport, CollectReport, DrawingAddResult, CsvPreview, FieldChangeReport, GroupNode, HistoryEntry, ImportResult, QueryPage,
   RecordOut, UndoState, BaseSchema, FieldSchema, TableSchema, ViewSchema, ChangeEvent, ProgressEvent,
 } from './engine.dto';
+import type { AttachmentFindResult, DrawingAttachResult, DrawingMappingInfo, DrawingReapplyResult } from './engine.dto';
+import { DRAWING_KEYS } from '../schema/drawing-mapping';
 
 const out = <T>() => z.custom<T>(() => true);
 const name = z.string().trim().min(1, 'a name is required').max(255, 'names are limited to 255 characters');
@@ -162,6 +164,48 @@ export const engineContract = {
   'drawings.add': {
     input: z.strictObject({ base, table: ref, paths: z.array(path).min(1).max(10_000), job: z.string().min(1).max(100).optional() }),
     output: out<DrawingAddResult>(),
+  },
+  /**
+   * Drawing files into an existing record: appended to its attachment cell (`field`, by default the
+   * mapping's attachment field), read, and their values put into mapped fields that are empty (never
+   * over a value). Progress per file as a job; a file that fails does so alone (and is not attached).
+   */
+  'drawings.attach': {
+    input: z.strictObject({
+      base, table: ref, record: z.string().min(1).max(64), field: ref.optional(),
+      paths: z.array(path).min(1).max(10_000), job: z.string().min(1).max(100).optional(),
+    }),
+    output: out<DrawingAttachResult>(),
+  },
+  /** A table's mapping from values read from drawings to its fields, and the keys there are (with labels). */
+  'drawings.mapping.get': { input: z.strictObject({ base, table: ref }), output: out<DrawingMappingInfo>() },
+  /**
+   * Saves the mapping (one undo step; it syncs with the schema). Fields by id or name, in this table,
+   * each of a type its key takes; `attachment` must be an attachment field; a key or field once.
+   */
+  'drawings.mapping.set': {
+    input: z.strictObject({ base, table: ref, mapping: z.array(z.strictObject({ key: z.enum(DRAWING_KEYS), field: ref })).max(DRAWING_KEYS.length * 2) }),
+    output: out<DrawingMappingInfo>(),
+  },
+  /**
+   * Applies the mapping again to records (all, or `records`) from the stored readings of their
+   * files; one undo step. Cells a person changed since a reading filled them are left alone unless
+   * `overwrite`; empty cells are filled. A job: progress, cancellable (nothing changes then).
+   */
+  'drawings.reapply': {
+    input: z.strictObject({
+      base, table: ref, records: z.array(z.string().min(1).max(64)).min(1).max(MAX_BATCH).optional(),
+      overwrite: z.boolean().default(false), job: z.string().min(1).max(100).optional(),
+    }),
+    output: out<DrawingReapplyResult>(),
+  },
+  /**
+   * Where a search matches inside an attachment's text (its reading): up to `limit` lines, with
+   * their PDF page where known, so a preview can open at the match.
+   */
+  'attachment.find': {
+    input: z.strictObject({ base, id: z.string().min(1).max(64), search: z.string().min(1).max(MAX_SEARCH_LENGTH), limit: z.number().int().min(1).max(1000).default(50) }),
+    output: out<AttachmentFindResult>(),
   },
 
   'undo.undo': { input: z.strictObject({ base }), output: out<UndoState>() },

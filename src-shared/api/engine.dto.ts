@@ -1,6 +1,7 @@
 /** Data the engine returns. Plain JSON: it crosses process boundaries unchanged. */
 import type { ErrorData } from '../errors';
 import type { AttachmentRef, BaseSchema, CellValue, FieldSchema, FieldType, TableSchema, ViewSchema } from '../schema/schema.types';
+import type { DrawingKey, DrawingMappingEntry } from '../schema/drawing-mapping';
 
 export interface BaseInfo {
   /** Handle for every later call on this base, valid until closed. */
@@ -75,6 +76,77 @@ export interface DrawingAddResult {
   files: Array<{ file: string; id?: string; error?: ErrorData }>;
   added: number;
   failed: number;
+}
+
+/** A value read from drawings that a table can map to a field: its label and the field types that take it. */
+export interface DrawingKeyInfo {
+  key: DrawingKey;
+  label: string;
+  fieldTypes: FieldType[];
+}
+
+/** A table's drawing mapping (drawings.mapping.get / .set). */
+export interface DrawingMappingInfo {
+  table: string;
+  /**
+   * True once the table has a saved mapping (a drop or drawings.mapping.set saved one). Until then
+   * `mapping` is what the first drop would use of the fields there are (it creates the missing ones).
+   */
+  saved: boolean;
+  mapping: DrawingMappingEntry[];
+  /** Every key, in the order to show them. */
+  keys: DrawingKeyInfo[];
+  /** The table's fields, to choose from (a key takes fields of its `fieldTypes`). */
+  fields: Array<Pick<FieldSchema, 'id' | 'name' | 'type'>>;
+}
+
+/** The mapping applied again to records from the readings of their files (drawings.reapply). */
+export interface DrawingReapplyResult {
+  /** Records looked at. */
+  records: number;
+  /** Records with at least one cell written. */
+  updated: number;
+  /** Cells written. */
+  cells: number;
+  /** Cells left alone because a person changed them since a reading filled them (or a person filled them); 0 with `overwrite`. */
+  skippedEdited: number;
+  /** Records none of whose files has a stored reading (no file, or files never read as drawings). */
+  missing: number;
+  /** Values that do not fit their field (a title into a number field, a material no option of a select), left out. */
+  unconverted: number;
+}
+
+/** Drawings attached to an existing record (drawings.attach): each file's attachment id, or why it failed. */
+export interface DrawingAttachResult {
+  table: string;
+  record: string;
+  /** The attachment field the files went into. */
+  field: string;
+  files: Array<{ file: string; attachment?: string; error?: ErrorData }>;
+  attached: number;
+  failed: number;
+  /** Fields that were empty and got a value from the files' readings, by id. */
+  filled: string[];
+}
+
+/** A line of an attachment's text that a search matches (attachment.find). */
+export interface AttachmentMatch {
+  /** The whole line. */
+  text: string;
+  /** Index of the line in the reading's text. */
+  line: number;
+  /** 1-based PDF page, where the reading knows it. */
+  page?: number;
+}
+
+export interface AttachmentFindResult {
+  id: string;
+  /** False when the attachment's bytes have not been read as a drawing: there is no text to search. */
+  read: boolean;
+  /** Lines where every search word occurs, in text order; when no line has them all, lines with any of them. */
+  matches: AttachmentMatch[];
+  /** More lines match than were returned. */
+  more: boolean;
 }
 
 /** What collecting a base's attachments removed. */
@@ -159,4 +231,4 @@ export interface JobItem {
   error?: ErrorData;
 }
 
-export type { BaseSchema, TableSchema, FieldSchema, ViewSchema };
+export type { BaseSchema, TableSchema, FieldSchema, ViewSchema, DrawingKey, DrawingMappingEntry };

@@ -3,6 +3,7 @@
  *
  *   root Y.Map 'tables': tableId → Y.Map {
  *     name: string, order: string (order key), createdAt: number,
+ *     drawingMapping?: JSON [{ key, field }] (records from drawings; see ../schema/drawing-mapping.ts),
  *     fields: Y.Map fieldId → Y.Map { name, type, options (JSON), description, order },
  *     views:  Y.Map viewId  → Y.Map { name, order, filter, sorts, groups, hidden, fieldOrder, widths },
  *     shards: Y.Map shardId → { createdAt: number }
@@ -18,6 +19,7 @@ import { FIELD_TYPES } from '../schema/schema.types';
 import { compareByOrder } from './order-key';
 import { isId } from '../ids';
 import { getFieldType } from '../fields/field-registry';
+import { readDrawingMapping, type DrawingMappingEntry } from '../schema/drawing-mapping';
 
 export const SCHEMA_DOC_ID = 'schema';
 
@@ -93,13 +95,16 @@ export function readTable(id: string, m: Y.Map<unknown>): TableSchema & { order:
   });
   fields.sort(compareByOrder);
   views.sort(compareByOrder);
-  return {
+  const table: TableSchema & { order: string } = {
     id,
     name: str(m.get('name'), id),
     fields: fields.map((f) => strip(f) as FieldSchema),
     views: views.map((v) => strip(v) as ViewSchema),
     order: str(m.get('order'), 'V'),
   };
+  const mapping = readDrawingMapping(m.get('drawingMapping'), table.fields);
+  if (mapping) table.drawingMapping = mapping;
+  return table;
 }
 
 function hasSubs(t: Y.Map<unknown>): boolean {
@@ -146,12 +151,22 @@ export function restoreTable(doc: Y.Doc, table: TableSchema, order: string, shar
   let j = 0;
   for (const v of table.views) addView(doc, table.id, v, String(j++).padStart(6, '0') + 'V');
   for (const s of shards) addShard(doc, table.id, s, createdAt);
+  if (table.drawingMapping) tableMap(doc, table.id)!.set('drawingMapping', table.drawingMapping);
 }
 
-export function setTableProps(doc: Y.Doc, tableId: string, props: { name?: string; order?: string }): void {
+/** `drawingMapping: null` removes the table's mapping. */
+export function setTableProps(doc: Y.Doc, tableId: string, props: { name?: string; order?: string; drawingMapping?: DrawingMappingEntry[] | null }): void {
   const t = requireTable(doc, tableId);
   if (props.name !== undefined) t.set('name', props.name);
   if (props.order !== undefined) t.set('order', props.order);
+  if (props.drawingMapping === null) t.delete('drawingMapping');
+  else if (props.drawingMapping !== undefined) t.set('drawingMapping', props.drawingMapping);
+}
+
+/** The table's drawing mapping as stored (entries not checked against its fields), null when none. */
+export function storedDrawingMapping(doc: Y.Doc, tableId: string): DrawingMappingEntry[] | null {
+  const v = requireTable(doc, tableId).get('drawingMapping');
+  return Array.isArray(v) ? (v as DrawingMappingEntry[]) : null;
 }
 
 export function deleteTable(doc: Y.Doc, tableId: string): void {

@@ -3,6 +3,7 @@
  * the schema Y.Doc (see src-main/engine/docs). Ids are stable; names are what people see and may change.
  */
 import type { FilterGroup, GroupBy, Sort } from '../query/query.types';
+import type { DrawingMappingEntry } from './drawing-mapping';
 
 export const FIELD_TYPES = [
   'singleLineText',
@@ -98,6 +99,11 @@ export interface TableSchema {
   /** Fields in table order; the first is the primary field. */
   fields: FieldSchema[];
   views: ViewSchema[];
+  /**
+   * Where values read from drawings go (records from drawings, see drawing-mapping.ts); absent until
+   * the first drop on the table or a `drawings.mapping.set`.
+   */
+  drawingMapping?: DrawingMappingEntry[];
 }
 
 export interface BaseSchema {

@@ -6,7 +6,8 @@
  * Collection: an attachment no cell refers to any more, and then bytes no attachment refers to,
  * are removed when the base is opened (the undo history of earlier sessions is gone by then, so
  * nothing can bring such a cell value back). A row written by an attach whose cell never got it
- * (a crash, an error) goes the same way.
+ * (a crash, an error) goes the same way, and so do the remembered drawing fills of records that are
+ * gone (drawings/drawing-fills.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import type { BaseContext } from '../base/base-context';
 import type { BaseSession } from '../base/base-session';
 import { fieldColumn, projectionTable } from '../projection/projection-names';
 import { BlobStore } from './blob-store';
+import { collectFills } from '../drawings/drawing-fills';
 
 /** Types by file extension, for files people attach to engineering records. */
 const TYPES: Record<string, string> = {
@@ -112,6 +114,8 @@ export async function collectAttachments(session: BaseSession): Promise<CollectR
   const del = session.db.prepare('DELETE FROM attachments WHERE id = ?');
   session.db.transaction(() => {
     for (const id of gone) del.run(id);
+    const tables = new Set(session.schema().tables.map((t) => t.id));
+    collectFills(session.db, (tableId) => (tables.has(tableId) && session.projector.tableExists(tableId) ? projectionTable(tableId) : null));
   })();
   const wanted = new Set((session.db.prepare('SELECT DISTINCT sha256 FROM attachments').all() as Array<{ sha256: string }>).map((r) => r.sha256));
   let files = 0;

@@ -6,7 +6,6 @@ import type { CheckReport } from '../../../src-shared/api/engine.dto';
 import { parseShardDocId, readRecord, recordIds } from '../../../src-shared/docs/table-doc';
 import { SCHEMA_DOC_ID } from '../../../src-shared/docs/schema-doc';
 import { BASE_APPLICATION_ID } from '../db/base-file';
-import { projectRow } from '../projection/projector';
 import { fieldColumn, projectionTable, searchTable } from '../projection/projection-names';
 import type { BaseSession } from './base-session';
 
@@ -68,7 +67,7 @@ export function checkBase(session: BaseSession): CheckReport {
           continue;
         }
         rows.delete(rid);
-        const expected = projectRow(table, rec);
+        const expected = session.projector.project(table, rec);
         if (
           row.shard !== shardId ||
           row.n !== rec.autonumber ||

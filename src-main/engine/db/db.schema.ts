@@ -107,8 +107,31 @@ export const extractions = sqliteTable(
     version: integer('version').notNull(),
     result: text('result').notNull(),
     createdAt: integer('created_at').notNull(),
+    /**
+     * What searches find the file by: the reading's text lines joined by line feeds, capped (see
+     * projection/attachment-text.ts). Projected rows append it for each attachment of their cells.
+     */
+    searchText: text('search_text'),
   },
   (t) => [primaryKey({ columns: [t.sha256, t.extractor] })],
+);
+
+/**
+ * What reading a drawing last wrote into each cell (records from drawings): a cell whose value
+ * differs from it was changed by a person and is left alone when the mapping is applied again.
+ * Local to this file (like the undo history); rows of records that are gone are removed on open.
+ */
+export const drawingFills = sqliteTable(
+  'drawing_fills',
+  {
+    tableId: text('table_id').notNull(),
+    recordId: text('record_id').notNull(),
+    fieldId: text('field_id').notNull(),
+    /** JSON of the stored value written. */
+    value: text('value').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tableId, t.recordId, t.fieldId] })],
 );
 
 /** What a sync remote has acknowledged, per document. */

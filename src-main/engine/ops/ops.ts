@@ -9,12 +9,13 @@
 import type * as Y from 'yjs';
 import {
   addField, addView, deleteField, deleteTable, deleteView, fieldOrder, listShards, orderKeys,
-  restoreTable, setTableProps, tableCreatedAt, tableMap, updateField, updateView, viewOrder,
+  restoreTable, setTableProps, storedDrawingMapping, tableCreatedAt, tableMap, updateField, updateView, viewOrder,
 } from '../../../src-shared/docs/schema-doc';
 import {
   createRecord, deleteRecord, readRecord, recordsMap, setCell, type RecordBase,
 } from '../../../src-shared/docs/table-doc';
 import type { CellValue, FieldSchema, TableSchema, ViewSchema } from '../../../src-shared/schema/schema.types';
+import type { DrawingMappingEntry } from '../../../src-shared/schema/drawing-mapping';
 import { assertNever, EngineError } from '../../../src-shared/errors';
 import type { BaseSession, Writer } from '../base/base-session';
 import { projectionTable } from '../projection/projection-names';
@@ -41,7 +42,8 @@ type ViewPatch = Partial<Omit<ViewSchema, 'id'>> & { order?: string };
 export type Op =
   | { op: 'createTable'; table: TableSchema; order: string; shards: string[]; createdAt: number }
   | { op: 'deleteTable'; tableId: string }
-  | { op: 'updateTable'; tableId: string; name?: string; order?: string }
+  /** `drawingMapping: null` removes the table's drawing mapping. */
+  | { op: 'updateTable'; tableId: string; name?: string; order?: string; drawingMapping?: DrawingMappingEntry[] | null }
   | { op: 'createField'; tableId: string; field: FieldSchema; order: string; restore: boolean }
   | { op: 'deleteField'; tableId: string; fieldId: string }
   | { op: 'updateField'; tableId: string; fieldId: string; patch: FieldPatch }
@@ -107,7 +109,14 @@ export function applyOp(session: BaseSession, w: Writer, op: Op): Op {
       const prev: Op = { op: 'updateTable', tableId: op.tableId };
       if (op.name !== undefined) prev.name = String(m?.get('name') ?? '');
       if (op.order !== undefined) prev.order = String(m?.get('order') ?? 'V');
-      tx(() => setTableProps(doc, op.tableId, { ...(op.name !== undefined ? { name: op.name } : {}), ...(op.order !== undefined ? { order: op.order } : {}) }));
+      if (op.drawingMapping !== undefined) prev.drawingMapping = storedDrawingMapping(doc, op.tableId);
+      tx(() =>
+        setTableProps(doc, op.tableId, {
+          ...(op.name !== undefined ? { name: op.name } : {}),
+          ...(op.order !== undefined ? { order: op.order } : {}),
+          ...(op.drawingMapping !== undefined ? { drawingMapping: op.drawingMapping } : {}),
+        }),
+      );
       return prev;
     }
     case 'createField': {

@@ -4,7 +4,8 @@
  *
  * The projection of a record is a pure function of the schema and the record's merged state
  * (values, creation time, autonumber, per-cell edit times), so incremental maintenance, a full
- * rebuild and every replica give the same rows (rid aside, which is local).
+ * rebuild and every replica give the same rows (rid aside, which is local). The one local input is
+ * the search text of attached files, read from this file's stored readings (attachment-text.ts).
  *
  * Computed fields read record facts and, later, other cells: `dependentsOf` gives the fields to
  * recompute when a cell changes (the per-table dependency graph formulas, lookups and rollups
@@ -18,6 +19,7 @@ import type { RecordState } from '../../../src-shared/docs/table-doc';
 import type { CellValue, FieldSchema, TableSchema } from '../../../src-shared/schema/schema.types';
 import { fieldColumn, fieldIndex, projectionTable, searchTable } from './projection-names';
 import { RowBatchReader, type RowBatch } from './row-batch';
+import { AttachmentTexts } from './attachment-text';
 
 interface TableStatements {
   key: string;
@@ -84,8 +86,10 @@ export class Projector {
    * merge was cut short by a crash or a close).
    */
   private readonly unmerged = new Map<string, 'full' | 'light'>();
+  private readonly attachmentTexts: AttachmentTexts;
 
   constructor(private readonly db: Database.Database) {
+    this.attachmentTexts = new AttachmentTexts(db);
     this.loadBacklog();
     for (const id of this.projectedTableIds()) this.unmerged.set(id, 'light');
   }
@@ -260,7 +264,7 @@ export class Projector {
    */
   upsert(table: TableSchema, recordId: string, shardId: string, rec: RecordState, fresh = false): void {
     const s = this.stmts(table);
-    const { row, text } = projectRow(table, rec);
+    const { row, text } = this.project(table, rec);
     const textOrNull = text || null;
     if (!fresh) {
       const old = s.find.get(recordId);
@@ -278,10 +282,22 @@ export class Projector {
   }
 
   /**
+   * A record's row and search text as this base projects it: `projectRow`, with the text of the
+   * files in its attachment cells after the cells' text (see attachment-text.ts).
+   */
+  project(table: TableSchema, rec: RecordState): { row: SqlValue[]; text: string } {
+    const projected = projectRow(table, rec);
+    const files = this.attachmentTexts.of(table, rec.values);
+    if (files) projected.text = projected.text ? projected.text + '\n' + files : files;
+    return projected;
+  }
+
+  /**
    * Writes the rows of new records (none of them has a row yet), projected elsewhere by a
    * RowProjector over the table's fields: an import worker projects while it parses. `firstRid`:
    * the rows get rids `firstRid`, `firstRid + 1`, … (parts of a file imported in parallel keep the
-   * file's order whatever order their rows are written in); else the next free ones.
+   * file's order whatever order their rows are written in); else the next free ones. Such rows
+   * come from text, which never sets an attachment, so they have no attachment text to add.
    */
   insertRows(table: TableSchema, shardId: string, ids: readonly string[], rows: RowBatch, firstRid?: number): void {
     const s = this.stmts(table);
