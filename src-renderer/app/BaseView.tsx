@@ -7,6 +7,7 @@ import { GridView } from '../grid/GridView';
 import { desktopShell, onAppCommand } from '../engine/desktop';
 import { ImportDialog } from './ImportDialog';
 import { useDrawingDrop } from './drawings/DrawingDrop';
+import { DrawingMappingDialog } from './DrawingMappingDialog';
 import { ErrorLine, NoticeLine } from './Messages';
 
 interface Props {
@@ -24,6 +25,7 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
   const [importing, setImporting] = useState<{ path: string } | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  const [mapping, setMapping] = useState(false);
 
   const reload = useCallback(async () => {
     const s = await engine['schema.get']({ base: base.base });
@@ -237,6 +239,9 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
         <button type="button" disabled={!table} title="Every drawing in a folder and its subfolders, one record each" onClick={() => folderPicker.current?.click()}>
           Add a folder of drawings…
         </button>
+        <button type="button" disabled={!table} title="Which values read from drawings go into which fields; apply them again" onClick={() => setMapping(true)}>
+          Drawing fields…
+        </button>
         <input ref={filePicker} type="file" multiple hidden accept=".dxf,.pdf,.png,.jpg,.jpeg,.tif,.tiff" data-testid="add-drawings-input" onChange={picked} />
         <input
           ref={(el) => {
@@ -257,6 +262,7 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
         <ErrorLine message={error} />
         <NoticeLine message={notice} />
       </nav>
+      {mapping && table && <DrawingMappingDialog client={engine} base={base.base} table={table.id} onClose={() => setMapping(false)} />}
       {importing && (
         <ImportDialog
           engine={engine}
@@ -273,8 +279,8 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
       <section className={drop.over ? 'content drop-target' : 'content'} {...drop.zone}>
         {table ? <GridView key={table.id} engine={engine} base={base.base} table={table} /> : <p className="empty">This base has no tables yet. Add one on the left.</p>}
         {drop.over && (
-          <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
-            {table ? `Drop drawings or folders: one record per drawing in ${table.name}` : 'Add a table first'}
+          <div className={`drop-overlay ${drop.over}`} data-testid="drop-overlay" aria-hidden="true">
+            {!table ? 'Add a table first' : drop.over === 'cell' ? 'Drop to attach the drawings to this record' : `Drop drawings or folders: one record per drawing in ${table.name}`}
           </div>
         )}
         {drop.panel}

@@ -131,8 +131,8 @@ export function DrawingMappingDialog({ client, base, table, onClose }: Props): R
         {info && !info.saved && <p className="muted">Not saved yet: the first drop would create the missing fields (Drawing No, Title, Revision, Material, Scale) and save this.</p>}
         {busy === 'load' && <p className="muted" role="status">Loading…</p>}
         {info && (
-          <div className="preview-wrap">
-            <table className="preview" style={{ width: '100%' }}>
+          <div className="preview-wrap mapping-wrap">
+            <table className="preview mapping-table" style={{ width: '100%' }}>
               <thead>
                 <tr>
                   <th scope="col">Read from the drawing</th>

@@ -12,6 +12,7 @@ import { attachmentUrl } from '../engine/files';
 import { ImageViewer } from './ImageViewer';
 
 const PdfViewer = lazy(() => import('./PdfViewer'));
+const DxfViewer = lazy(() => import('./DxfViewer').then((m) => ({ default: m.DxfViewer })));
 
 const SHOWN_AS_PICTURE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
@@ -40,7 +41,7 @@ export function PreviewDialog({ engine, base, request, onClose }: { engine: Engi
       async (p) => {
         if (gone) return;
         setInfo(p);
-        const part = p.kind === 'pdf' || (p.kind === null && ref.type === 'application/pdf') ? 'file' : null;
+        const part = p.kind === 'pdf' || (p.kind === null && ref.type === 'application/pdf') ? 'file' : p.kind === 'dxf' && p.geometry ? 'geometry' : null;
         if (!part) return;
         const res = await fetch(attachmentUrl(base, ref.id, part));
         if (!res.ok) throw new Error(`the file could not be read (${res.status})`);
@@ -79,6 +80,14 @@ export function PreviewDialog({ engine, base, request, onClose }: { engine: Engi
     ) : (
       <p className="preview-message">Opening…</p>
     );
+  } else if (kind === 'dxf' && info.geometry) {
+    body = data ? (
+      <Suspense fallback={<p className="preview-message">Opening…</p>}>
+        <DxfViewer data={data} {...(request.find ? { find: request.find } : {})} onError={setError} />
+      </Suspense>
+    ) : (
+      <p className="preview-message">Opening…</p>
+    );
   } else if (SHOWN_AS_PICTURE.has(ref.type)) body = <ImageViewer url={attachmentUrl(base, ref.id, 'file')} name={ref.name} />;
   else if (info.thumbnails > 0) body = <ImageViewer url={attachmentUrl(base, ref.id, 'thumb-0')} name={`${ref.name} (thumbnail)`} />;
   else
@@ -94,7 +103,7 @@ export function PreviewDialog({ engine, base, request, onClose }: { engine: Engi
 
   return (
     <div className="preview-backdrop" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="preview" role="dialog" aria-modal="true" aria-label={`Preview of ${ref.name}`} data-testid="preview" data-kind={kind ?? ''} tabIndex={-1} ref={dialogRef} onKeyDown={onKey}>
+      <div className="attachment-preview" role="dialog" aria-modal="true" aria-label={`Preview of ${ref.name}`} data-testid="preview" data-kind={kind ?? ''} tabIndex={-1} ref={dialogRef} onKeyDown={onKey}>
         <header>
           {several && (
             <button type="button" aria-label="Previous attachment" title="Previous (Alt ←)" onClick={() => go(-1)}>

@@ -102,7 +102,7 @@ describe.runIf(haveBrowser && corpusAvailable())('drawings in the browser', () =
     expect(await preview.getAttribute('data-kind')).toBe('pdf');
     const viewer = page.getByTestId('pdf-viewer');
     await viewer.waitFor({ timeout: 30_000 });
-    expect(await viewer.getAttribute('data-pages')).toBe('1');
+    await expect.poll(() => viewer.getAttribute('data-pages'), { timeout: 30_000 }).toBe('1');
     await page.locator('.pdf-page[data-page="1"][data-drawn="true"]').waitFor({ timeout: 30_000 });
     // The canvas was painted: not one colour.
     type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
@@ -143,4 +143,110 @@ describe.runIf(haveBrowser && corpusAvailable())('drawings in the browser', () =
     await page.getByRole('button', { name: 'Close preview' }).click();
     await page.getByTestId('preview').waitFor({ state: 'detached' });
   });
+
+  it('opens a DXF from its chip in the three.js viewer: layers shown and hidden, zoom to extents, a distance measured', async () => {
+    await page.getByTestId('add-drawings-input').setInputFiles([corpusPath('dxf/Ceco.NET-Architecture-Tm-53.dxf')]);
+    await page.getByText('5 records', { exact: true }).waitFor({ timeout: 60_000 });
+    const chip = page.getByRole('button', { name: /Ceco\.NET-Architecture-Tm-53\.dxf/ });
+    // Its thumbnail, drawn by the extraction worker, is shown in the cell.
+    await expect.poll(() => chip.locator('img').evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth), { timeout: 30_000 }).toBeGreaterThan(100);
+    await chip.click();
+    const viewer = page.getByTestId('dxf-viewer');
+    await viewer.waitFor();
+    await expect.poll(() => viewer.getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
+    expect(await page.getByTestId('preview').getAttribute('data-kind')).toBe('dxf');
+    expect(Number(await viewer.getAttribute('data-batches'))).toBeGreaterThan(5);
+    expect(Number(await viewer.getAttribute('data-instances'))).toBeGreaterThan(0);
+    const layers = page.getByTestId('dxf-layer-panel');
+    const visible = Number(await viewer.getAttribute('data-visible-layers'));
+    expect(visible).toBeGreaterThan(5);
+    await layers.getByLabel(/^topography/).uncheck();
+    await expect.poll(async () => Number(await viewer.getAttribute('data-visible-layers'))).toBe(visible - 1);
+    await layers.getByLabel(/^topography/).check();
+    await expect.poll(async () => Number(await viewer.getAttribute('data-visible-layers'))).toBe(visible);
+    await viewer.getByRole('button', { name: 'Zoom in' }).click();
+    await viewer.getByRole('button', { name: 'Zoom to extents' }).click();
+    // Measure: two clicks on the drawing, the distance between them in drawing units.
+    await viewer.getByRole('button', { name: 'Measure' }).click();
+    const view = viewer.getByRole('application');
+    const box = (await view.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
+    await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.5);
+    await expect.poll(() => page.getByTestId('dxf-measure-result').textContent()).toMatch(/\d/);
+    await page.screenshot({ path: screenshotPath('23-dxf-preview') });
+    // Escape first drops the measurement and leaves measuring (the preview stays), then closes.
+    await view.focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('dxf-measure-result').textContent()).toBe('Click the first point (snaps to line ends).');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('dxf-measure-result').count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'Measure' }).getAttribute('aria-pressed')).toBe('false');
+    expect(await page.getByTestId('preview').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('preview').waitFor({ state: 'detached' });
+  }, 120_000);
+
+  it("finds records by their drawings' text, and the preview opens at the match", async () => {
+    // 'DEBURR' is only in the Gripper drawing's title block, in no cell.
+    const search = page.getByLabel('Search records');
+    await search.fill('deburr');
+    await page.getByText('1 record found', { exact: true }).waitFor();
+    await page.getByRole('button', { name: /Gripper\.PDF/ }).click();
+    const viewer = page.getByTestId('pdf-viewer');
+    await viewer.waitFor({ timeout: 30_000 });
+    await expect.poll(() => viewer.getByLabel('Find in PDF').inputValue(), { timeout: 30_000 }).toBe('deburr');
+    await expect.poll(() => page.getByTestId('pdf-find-count').textContent(), { timeout: 30_000 }).toMatch(/^1 of \d+$/);
+    await page.locator('.textLayer .find-hit.current').first().waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('preview').waitFor({ state: 'detached' });
+    await search.fill('');
+    await page.getByText('5 records', { exact: true }).waitFor();
+  });
+
+  it("attaches drawings dropped on a record's attachment cell to that record", async () => {
+    const schema = await call<{ tables: Array<{ fields: Array<{ id: string; name: string }> }> }>('schema.get', { base });
+    const drawingField = schema.tables[0]!.fields.find((f) => f.name === 'Drawing')!.id;
+    const gripper = (await call<{ records: Array<{ id: string; fields: Record<string, unknown> }> }>('records.query', { base, table: 'Drawings', keys: 'name', search: 'UR10_29.20' })).records[0]!;
+    const cell = `.ag-row[row-id="${gripper.id}"] .ag-cell[col-id="${drawingField}"]`;
+    const payload = [{ name: 'scan.jpg', type: 'image/jpeg', data: fs.readFileSync(corpusPath('img/Candle_holder.jpg')).toString('base64') }];
+    const dataTransfer = await page.evaluateHandle((items) => {
+      const w = globalThis as unknown as { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: unknown[], name: string, o: object) => unknown };
+      const dt = new w.DataTransfer();
+      for (const it of items) dt.items.add(new w.File([Uint8Array.from(atob(it.data), (c) => c.charCodeAt(0))], it.name, { type: it.type }));
+      return dt;
+    }, payload);
+    await page.dispatchEvent(cell, 'dragenter', { dataTransfer });
+    await page.dispatchEvent(cell, 'dragover', { dataTransfer });
+    await expect.poll(() => page.getByTestId('drop-overlay').textContent()).toBe('Drop to attach the drawings to this record');
+    await page.dispatchEvent(cell, 'drop', { dataTransfer });
+    const panel = page.getByTestId('drop-progress');
+    await expect.poll(() => panel.getByRole('status').textContent(), { timeout: 60_000 }).toBe('Attached 1 drawing to the record.');
+    // Still five records; the Gripper now has both files.
+    await page.getByText('5 records', { exact: true }).waitFor();
+    const after = await call<{ fields: Record<string, unknown> }>('records.get', { base, table: 'Drawings', id: gripper.id, keys: 'name' });
+    expect((after.fields.Drawing as Array<{ name: string }>).map((a) => a.name)).toEqual(['Gripper.PDF', 'scan.jpg']);
+    await page.locator(cell).getByRole('button', { name: /scan\.jpg/ }).waitFor();
+  }, 90_000);
+
+  it('maps what drawings hold to fields, and re-applies it without overwriting what a person changed', async () => {
+    await call('field.create', { base, table: 'Drawings', name: 'Pages', type: 'number' });
+    const gripper = (await call<{ records: Array<{ id: string }> }>('records.query', { base, table: 'Drawings', search: 'UR10_29.20' })).records[0]!;
+    await call('records.update', { base, table: 'Drawings', updates: [{ id: gripper.id, fields: { Material: 'PLA-CF' } }] });
+
+    await page.getByRole('button', { name: 'Drawing fields…' }).click();
+    const dialog = page.getByTestId('drawing-mapping-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByLabel('Material', { exact: true }).locator('option:checked').textContent()).toMatch(/^Material/);
+    await dialog.getByLabel('Pages', { exact: true }).selectOption({ label: 'Pages (Number)' });
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('button', { name: 'Re-apply to all records' }).waitFor();
+    await expect.poll(() => dialog.getByRole('button', { name: 'Re-apply to all records' }).isEnabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Re-apply to all records' }).click();
+    await expect.poll(() => dialog.textContent(), { timeout: 60_000 }).toContain('kept 1 cell people edited');
+    await page.screenshot({ path: screenshotPath('24-drawing-fields') });
+    const after = await call<{ fields: Record<string, unknown> }>('records.get', { base, table: 'Drawings', id: gripper.id, keys: 'name' });
+    expect(after.fields).toMatchObject({ Material: 'PLA-CF', Pages: 1 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }, 90_000);
 });

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EngineClient } from '../../../src-shared/api/engine.contract';
-import type { ProgressEvent } from '../../../src-shared/api/engine.dto';
+import type { ProgressEvent, TableSchema } from '../../../src-shared/api/engine.dto';
 import { desktopShell } from '../../engine/desktop';
 import { discardUpload, uploadFile, type Upload } from '../../engine/files';
 import { carriesFiles, readDrop, type Dropped } from './dropped-files';
@@ -39,19 +39,35 @@ const withoutName = (message: string, name: string): string => (message.startsWi
 
 let jobCounter = 0;
 
+/** An attachment cell of a record: drawings dropped there join it instead of making records. */
+export interface CellTarget {
+  record: string;
+  field: string;
+}
+
+/** The grid's attachment cell under a drop, if it is one (AG Grid marks rows and cells by id). */
+function cellTargetOf(target: EventTarget | null, table: TableSchema | null): CellTarget | null {
+  const cell = (target as Element | null)?.closest?.('.ag-cell[col-id]');
+  const row = cell?.closest('.ag-row[row-id]');
+  const field = cell?.getAttribute('col-id');
+  const record = row?.getAttribute('row-id');
+  if (!field || !record || !table?.fields.some((f) => f.id === field && f.type === 'attachment')) return null;
+  return { record, field };
+}
+
 export interface DrawingDrop {
   /** Handlers for the element drawings may be dropped on. */
   zone: Pick<React.HTMLAttributes<HTMLElement>, 'onDragEnter' | 'onDragOver' | 'onDragLeave' | 'onDrop'>;
-  /** Whether files are being dragged over it. */
-  over: boolean;
+  /** Whether files are being dragged over it: over the table, or over a record's attachment cell. */
+  over: false | 'table' | 'cell';
   /** Starts adding files chosen in a file input. */
   addFiles(files: File[]): void;
   /** The progress panel, or null. */
   panel: React.JSX.Element | null;
 }
 
-export function useDrawingDrop(engine: EngineClient, base: string, table: { id: string; name: string } | null, onError: (message: string) => void): DrawingDrop {
-  const [over, setOver] = useState(false);
+export function useDrawingDrop(engine: EngineClient, base: string, table: TableSchema | null, onError: (message: string) => void): DrawingDrop {
+  const [over, setOver] = useState<false | 'table' | 'cell'>(false);
   const [run, setRun] = useState<Run | null>(null);
   const depth = useRef(0);
   const abort = useRef<AbortController | null>(null);
@@ -80,7 +96,7 @@ export function useDrawingDrop(engine: EngineClient, base: string, table: { id: 
   );
 
   const start = useCallback(
-    async (dropped: Dropped): Promise<void> => {
+    async (dropped: Dropped, into: CellTarget | null = null): Promise<void> => {
       if (!table) {
         onError('Add a table first: drawings become records of a table.');
         return;
@@ -142,14 +158,15 @@ export function useDrawingDrop(engine: EngineClient, base: string, table: { id: 
         }
       }
       try {
-        const result = await engine['drawings.add']({ base, table: table.id, paths, job });
+        const result = into
+          ? await engine['drawings.attach']({ base, table: table.id, record: into.record, field: into.field, paths, job })
+          : await engine['drawings.add']({ base, table: table.id, paths, job });
+        const failed = result.files.filter((f) => f.error).length;
+        const ok = result.files.length - failed;
+        const what = `${ok} ${ok === 1 ? 'drawing' : 'drawings'}`;
         setRun((r) =>
           r && r.job === job
-            ? {
-                ...r,
-                phase: 'finished',
-                message: `Added ${result.added} ${result.added === 1 ? 'drawing' : 'drawings'} to ${r.table}${result.failed ? `; ${result.failed} could not be read` : ''}.`,
-              }
+            ? { ...r, phase: 'finished', message: `${into ? `Attached ${what} to the record` : `Added ${what} to ${r.table}`}${failed ? `; ${failed} could not be read` : ''}.` }
             : r,
         );
       } catch (e) {
@@ -178,12 +195,14 @@ export function useDrawingDrop(engine: EngineClient, base: string, table: { id: 
     onDragEnter: (e) => {
       if (!carriesFiles(e.dataTransfer)) return;
       depth.current++;
-      setOver(true);
+      setOver(cellTargetOf(e.target, table) ? 'cell' : 'table');
     },
     onDragOver: (e) => {
       if (!carriesFiles(e.dataTransfer)) return;
       e.preventDefault();
       e.dataTransfer.dropEffect = 'copy';
+      const now = cellTargetOf(e.target, table) ? 'cell' : 'table';
+      if (now !== over) setOver(now);
     },
     onDragLeave: (e) => {
       if (!carriesFiles(e.dataTransfer)) return;
@@ -198,7 +217,8 @@ export function useDrawingDrop(engine: EngineClient, base: string, table: { id: 
       if (!read) return;
       e.preventDefault();
       e.stopPropagation();
-      read.then((d) => start(d), (err: Error) => onError(`The drop could not be read: ${err.message}`));
+      const into = cellTargetOf(e.target, table);
+      read.then((d) => start(d, into), (err: Error) => onError(`The drop could not be read: ${err.message}`));
     },
   };
 
