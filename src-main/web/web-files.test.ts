@@ -153,4 +153,34 @@ describe('browser mode file routes', () => {
     expect(fs.existsSync(dir)).toBe(false);
     server = await startWebServer({ engine, staticDir: null });
   });
+
+  it.runIf(fs.existsSync('/proc/self/fd'))('closes the file when the page goes away mid-download', async () => {
+    const c = await client();
+    const { base } = await c['base.create']({ path: tmp.file('abort.base') });
+    const big = tmp.file('big.pdf');
+    fs.writeFileSync(big, Buffer.alloc(32 * 1024 * 1024, 7));
+    const [ref] = (await c['attachment.add']({ base, paths: [big] })).attachments;
+    const stored = (await c['attachment.get']({ base, id: ref!.id })).file;
+    // Descriptors of this process open on the stored file.
+    const openOnIt = (): number =>
+      fs.readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`) === stored;
+        } catch {
+          return false;
+        }
+      }).length;
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port: server.port, path: `/files/${base}/${ref!.id}/file?${t()}` }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+      });
+    }
+    await expect.poll(openOnIt, { timeout: 5000 }).toBe(0);
+  });
 });

@@ -80,20 +80,34 @@ export function fileRoutes(engine: Engine, send: Send, opts: { maxUploadBytes?: 
         if (head) {
           stream.destroy();
           res.end();
-        } else stream.pipe(res);
+          // pipeline closes the file when the page goes away mid-download (a thumbnail scrolled past).
+        } else pipeline(stream, res).catch(() => undefined);
       });
+    }).catch((e: Error) => {
+      log.error({ err: e.message }, 'serving an attachment failed');
+      if (!res.headersSent) sendJson(send, res, 500, { error: { code: 'INTERNAL', message: 'The file could not be served.' } });
+      else res.destroy();
     });
   };
 
   const receive = (req: http.IncomingMessage, res: http.ServerResponse, name: string): void => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > maxUpload) {
-      req.resume();
+      // Refused unread: the connection closes once the answer is out, rather than taking the body.
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => req.destroy());
       return sendJson(send, res, 413, { error: { code: 'TOO_LARGE', message: `${name} is ${Math.round(declared / 1e6)} MB; files up to ${Math.round(maxUpload / 1024 / 1024)} MB can be added.` } });
     }
     const id = crypto.randomBytes(12).toString('hex');
-    const dir = path.join(root(), id);
-    fs.mkdirSync(dir);
+    let dir: string;
+    try {
+      dir = path.join(root(), id);
+      fs.mkdirSync(dir);
+    } catch (e) {
+      req.resume();
+      log.error({ err: (e as Error).message }, 'no folder for an upload');
+      return sendJson(send, res, 507, { error: { code: 'INTERNAL', message: `${name} could not be received: no room for it on this machine (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).` } });
+    }
     const target = path.join(dir, name);
     let size = 0;
     const limit = new Transform({
@@ -111,7 +125,6 @@ export function fileRoutes(engine: Engine, send: Send, opts: { maxUploadBytes?: 
         if (e.code === 'TOO_LARGE') {
           res.setHeader('Connection', 'close');
           sendJson(send, res, 413, { error: { code: 'TOO_LARGE', message: `${name} is larger than ${Math.round(maxUpload / 1024 / 1024)} MB, the most a file added here may be.` } });
-          req.destroy();
         } else sendJson(send, res, 400, { error: { code: 'INVALID_INPUT', message: `The upload of ${name} broke off (${e.message}).` } });
       },
     );
