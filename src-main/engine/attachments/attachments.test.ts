@@ -129,3 +129,26 @@ describe('attachments', () => {
     expect(typeOfFile('README')).toBe('application/octet-stream');
   });
 });
+
+describe('preview folders', () => {
+  it('are moved in whole; a newer reading replaces the older previews; removing the bytes removes them', async () => {
+    const store = new BlobStore(h.tmp.file('store.files'));
+    const source = h.tmp.file('a.dxf');
+    fs.writeFileSync(source, '0\nEOF\n');
+    const { sha256 } = await store.put(source);
+    const fill = async (name: string, body: string): Promise<string> => {
+      const scratch = await store.derivedScratch();
+      fs.writeFileSync(path.join(scratch, name), body);
+      return scratch;
+    };
+    const first = await fill('thumb.png', 'v1');
+    await store.adoptDerived(first, sha256);
+    expect(fs.existsSync(first)).toBe(false);
+    expect(fs.readdirSync(store.derivedDir(sha256))).toEqual(['thumb.png']);
+    await store.adoptDerived(await fill('page-1.png', 'v2'), sha256);
+    expect(fs.readdirSync(store.derivedDir(sha256))).toEqual(['page-1.png']);
+    expect(fs.readdirSync(path.join(store.dir, 'tmp'))).toEqual([]);
+    await store.remove(sha256);
+    expect(fs.existsSync(store.derivedDir(sha256))).toBe(false);
+  });
+});

@@ -106,17 +106,23 @@ export class BlobStore {
   }
 
   /**
-   * Moves a filled scratch folder into place as the previews of `sha256`; when that hash has
-   * previews already, the scratch folder is dropped.
+   * Moves a filled scratch folder into place as the previews of `sha256`, replacing older ones (a
+   * file read again by a newer extractor gets the new previews its reading lists).
    */
   async adoptDerived(scratch: string, sha256: string): Promise<void> {
     const target = this.derivedDir(sha256);
+    const old = path.join(this.dir, 'tmp', `replaced-${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
     try {
-      if (fs.existsSync(target)) return;
       await fs.promises.mkdir(path.dirname(target), { recursive: true });
+      await fs.promises.mkdir(path.dirname(old), { recursive: true });
+      // Aside first, then in: a folder is never half old and half new.
+      await fs.promises.rename(target, old).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+      });
       await fs.promises.rename(scratch, target);
     } finally {
       await fs.promises.rm(scratch, { recursive: true, force: true });
+      await fs.promises.rm(old, { recursive: true, force: true });
     }
   }
 

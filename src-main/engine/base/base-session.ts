@@ -36,6 +36,9 @@ const CLOSE_SEARCH_BUDGET_MS = 5_000;
 /** Index pages merged per background step (a few milliseconds of work). */
 const SEARCH_MERGE_PAGES = 200;
 
+/** The base format from which rows carry the text of their attachments' readings (migration 0004). */
+const ATTACHMENT_TEXT_FORMAT = 5;
+
 export interface SessionOptions extends OpenOptions {
   actor: string;
   now?: () => number;
@@ -117,6 +120,9 @@ export class BaseSession {
     this.docs.get(SCHEMA_DOC_ID);
     // Bases made before rows carried their search text (format < 3): project them again.
     if (this.projector.hasOutdatedTables()) this.rebuild();
+    // Bases whose drawings were read before their text was searchable (format < 5): the tables
+    // with attachment fields are projected again, so their rows carry that text.
+    else if (opened.migratedFrom < ATTACHMENT_TEXT_FORMAT && this.formatVersion >= ATTACHMENT_TEXT_FORMAT) this.reprojectAttachmentTables();
   }
 
   get schemaDoc(): Y.Doc {
@@ -450,6 +456,16 @@ export class BaseSession {
       if (performance.now() > until) return false;
     }
     return true;
+  }
+
+  /** Projects again the tables with an attachment field, if any drawing was ever read here. */
+  private reprojectAttachmentTables(): void {
+    if (!this.db.prepare('SELECT 1 FROM extractions LIMIT 1').get()) return;
+    const tables = this.schema().tables.filter((t) => t.fields.some((f) => f.type === 'attachment'));
+    if (tables.length === 0) return;
+    this.write({ kind: 'migration', actor: 'system' }, (w) => {
+      for (const t of tables) w.reproject(t.id);
+    });
   }
 
   /** Drops the projection and recomputes it from the docs. */

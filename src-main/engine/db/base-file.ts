@@ -38,6 +38,8 @@ export interface BaseFile {
   formatVersion: number;
   /** True when opening applied at least one migration to an existing file. */
   migrated: boolean;
+  /** The format the file had before this open migrated it (the same as `formatVersion` if it did not). */
+  migratedFrom: number;
 }
 
 interface Header {
@@ -124,7 +126,8 @@ export function openBaseFile(file: string, options: OpenOptions = {}): BaseFile 
     const parent = path.dirname(abs);
     if (!fs.existsSync(parent)) throw new EngineError('FILE_NOT_FOUND', `Folder ${parent} does not exist.`);
     createAtomically(abs, dir, options);
-    return { ...openBaseFile(abs, { migrationsDir: dir }), migrated: false };
+    const created = openBaseFile(abs, { migrationsDir: dir });
+    return { ...created, migrated: false, migratedFrom: created.formatVersion };
   }
   if (!exists) throw new EngineError('FILE_NOT_FOUND', `No base at ${abs}.`);
   if (fs.statSync(abs).isDirectory()) throw new EngineError('NOT_A_BASE', `${abs} is a folder, not a base file.`);
@@ -141,7 +144,7 @@ export function openBaseFile(file: string, options: OpenOptions = {}): BaseFile 
   try {
     configure(db);
     const { version, applied } = migrate(db, dir);
-    return { db, path: abs, formatVersion: version, migrated: applied > 0 };
+    return { db, path: abs, formatVersion: version, migrated: applied > 0, migratedFrom: version - applied };
   } catch (e) {
     db.close();
     throw e;

@@ -14,6 +14,8 @@ import { corpusAvailable, corpusPath } from '../../workers/testing/corpus';
 import { ATTACHMENT_TEXT_CAP, attachmentSearchText } from '../projection/attachment-text';
 import { DEFAULT_MIGRATIONS_DIR, openBaseFile } from '../db/base-file';
 import { makeTempDir } from '../testing/temp-dir';
+import Database from 'better-sqlite3';
+import { projectionTable, searchTable } from '../projection/projection-names';
 
 const h = useEngine();
 const call = <T,>(method: string, input: unknown): Promise<T> => h.call<T>(method, input);
@@ -143,5 +145,25 @@ describe('attachment search text', () => {
     } finally {
       tmp.cleanup();
     }
+  });
+
+  it('of records whose drawings were read before format 5 is searchable once the base is migrated', async () => {
+    const file = h.tmp.file('upgrade.base');
+    const { base: b } = await call<BaseInfo>('base.create', { path: file });
+    await call('table.create', { base: b, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }] });
+    await call<DrawingAddResult>('drawings.add', { base: b, table: 'Drawings', paths: [corpusPath('pdf/Gripper.PDF')] });
+    const tableId = (await call<{ tables: Array<{ id: string }> }>('schema.get', { base: b })).tables[0]!.id;
+    await call('base.close', { base: b });
+    // Made into what format 4 was: no fills, no reading search text, rows without it.
+    const db = new Database(file);
+    db.exec(`DROP TABLE drawing_fills; ALTER TABLE extractions DROP COLUMN search_text; UPDATE ${projectionTable(tableId)} SET search_text = NULL`);
+    db.exec(`INSERT INTO ${searchTable(tableId)} (${searchTable(tableId)}) VALUES ('rebuild')`);
+    db.pragma('user_version = 4');
+    db.close();
+    const reopened = await call<BaseInfo>('base.open', { path: file });
+    expect(reopened).toMatchObject({ migrated: true, formatVersion: 5 });
+    expect(await found(reopened.base, 'DEBURR')).toEqual(['Gripper.PDF']);
+    expect(await count(reopened.base, 'UR10_29')).toBe(1);
+    expect((await call<CheckReport>('base.check', { base: reopened.base })).ok).toBe(true);
   });
 });

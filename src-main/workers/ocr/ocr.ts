@@ -69,7 +69,11 @@ interface Block {
 
 /** Recognizes the text of an image file (PNG, JPEG, TIFF…), with word boxes and confidence. */
 export async function recognize(image: string | Uint8Array, options: RecognizeOptions = {}): Promise<OcrResult> {
-  recognizer ??= start();
+  // A start that failed is not kept: the next file tries again.
+  recognizer ??= start().catch((e: unknown) => {
+    recognizer = null;
+    throw e;
+  });
   const worker = await recognizer;
   const input = typeof image === 'string' ? image : Buffer.from(image.buffer, image.byteOffset, image.byteLength);
   const { data } = await worker.recognize(input, {}, { blocks: true, text: true, imageColor: options.withImage === true });
