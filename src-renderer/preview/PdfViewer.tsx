@@ -55,14 +55,17 @@ export default function PdfViewer({ data, find, page: firstPage }: Props): React
         setSizes(sz);
         setDoc(d);
         const all: string[][] = [];
-        for (let i = 1; i <= d.numPages; i++) {
+        for (let i = 1; i <= d.numPages && !gone; i++) {
           const content = await (await d.getPage(i)).getTextContent();
           all.push(content.items.flatMap((it) => ('str' in it ? [it.str] : [])));
         }
         if (!gone) setTexts(all);
       },
       (e: Error) => !gone && setError(`This PDF could not be shown: ${e.message}`),
-    );
+    ).catch((e: Error) => {
+      // Closed while its text was being read: nothing to show any more.
+      if (!gone) setError(`This PDF could not be shown: ${e.message}`);
+    });
     return () => {
       gone = true;
       void task.destroy();
@@ -192,9 +195,21 @@ function PdfPage({ doc, index, size, scale, query, currentItem, root }: {
     return () => io.disconnect();
   }, [root]);
 
-  // Draw the page (and its text layer) when near the view, again when the zoom changes.
+  // Draw the page (and its text layer) when near the view, again when the zoom changes; a page far
+  // from the view gives its bitmap back (a zoomed page can take hundreds of MB).
   useEffect(() => {
-    if (!near) return;
+    if (!near) {
+      const canvas = canvasRef.current;
+      if (canvas && canvas.width > 0) {
+        canvas.width = 0;
+        canvas.height = 0;
+        textRef.current?.replaceChildren();
+        setLayer(null);
+        setDrawn(false);
+        void doc.getPage(index + 1).then((p) => p.cleanup(), () => undefined);
+      }
+      return;
+    }
     let gone = false;
     let cancel: (() => void) | null = null;
     setDrawn(false);

@@ -16,6 +16,17 @@ const DxfViewer = lazy(() => import('./DxfViewer').then((m) => ({ default: m.Dxf
 
 const SHOWN_AS_PICTURE = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
+/** PDFs larger than this are offered as a download rather than read whole into the page. */
+const MAX_PREVIEW_BYTES = 256 * 1024 * 1024;
+
+interface Loaded {
+  id: string;
+  info: AttachmentPreviews | null;
+  data: ArrayBuffer | null;
+  error: string | null;
+}
+const NOTHING: Loaded = { id: '', info: null, data: null, error: null };
+
 export interface PreviewRequest {
   attachments: AttachmentRef[];
   index: number;
@@ -26,39 +37,60 @@ export interface PreviewRequest {
 export function PreviewDialog({ engine, base, request, onClose }: { engine: EngineClient; base: string; request: PreviewRequest; onClose(): void }): React.JSX.Element {
   const [index, setIndex] = useState(request.index);
   const ref = request.attachments[index] ?? request.attachments[0]!;
-  const [info, setInfo] = useState<AttachmentPreviews | null>(null);
-  const [data, setData] = useState<ArrayBuffer | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // What was loaded, for which attachment: after a switch, nothing of the previous one shows.
+  const [loaded, setLoaded] = useState<Loaded>({ id: '', info: null, data: null, error: null });
+  const { info, data, error } = loaded.id === ref.id ? loaded : NOTHING;
   const dialogRef = useRef<HTMLDivElement | null>(null);
   const several = request.attachments.length > 1;
 
   useEffect(() => {
     let gone = false;
-    setInfo(null);
-    setData(null);
-    setError(null);
-    engine['attachment.previews']({ base, id: ref.id }).then(
-      async (p) => {
-        if (gone) return;
-        setInfo(p);
+    const id = ref.id;
+    const set = (patch: Partial<Loaded>): void => {
+      if (!gone) setLoaded((l) => ({ ...(l.id === id ? l : { ...NOTHING, id }), ...patch }));
+    };
+    engine['attachment.previews']({ base, id })
+      .then(async (p) => {
+        set({ info: p });
         const part = p.kind === 'pdf' || (p.kind === null && ref.type === 'application/pdf') ? 'file' : p.kind === 'dxf' && p.geometry ? 'geometry' : null;
-        if (!part) return;
-        const res = await fetch(attachmentUrl(base, ref.id, part));
+        if (!part || gone) return;
+        if (part === 'file' && ref.size > MAX_PREVIEW_BYTES) return;
+        const res = await fetch(attachmentUrl(base, id, part));
         if (!res.ok) throw new Error(`the file could not be read (${res.status})`);
         const buf = await res.arrayBuffer();
-        if (!gone) setData(buf);
-      },
-      (e: Error) => !gone && setError(e.message),
-    ).catch((e: Error) => !gone && setError(`'${ref.name}' could not be shown: ${e.message}`));
+        set({ data: buf });
+      })
+      .catch((e: Error) => set({ error: `'${ref.name}' could not be shown: ${e.message}` }));
     return () => {
       gone = true;
     };
-  }, [engine, base, ref.id, ref.name, ref.type]);
+  }, [engine, base, ref.id, ref.name, ref.type, ref.size]);
 
-  useEffect(() => dialogRef.current?.focus(), []);
+  // Focus moves into the dialog, stays in it (Tab and Shift+Tab go round), and goes back to what
+  // opened it when it closes.
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    dialogRef.current?.focus();
+    return () => opener?.focus?.();
+  }, []);
+  const trapTab = (e: React.KeyboardEvent): void => {
+    if (e.key !== 'Tab' || !dialogRef.current) return;
+    const focusable = Array.from(dialogRef.current.querySelectorAll<HTMLElement>('button:not([disabled]), a[href], input:not([disabled]), select, [tabindex="0"]')).filter((el) => el.offsetParent !== null);
+    if (focusable.length === 0) return;
+    const first = focusable[0]!;
+    const last = focusable.at(-1)!;
+    if (e.shiftKey && (document.activeElement === first || document.activeElement === dialogRef.current)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
 
   const go = (by: 1 | -1): void => setIndex((i) => (i + by + request.attachments.length) % request.attachments.length);
   const onKey = (e: React.KeyboardEvent): void => {
+    trapTab(e);
     if (e.key === 'Escape') {
       e.stopPropagation();
       onClose();
@@ -72,7 +104,17 @@ export function PreviewDialog({ engine, base, request, onClose }: { engine: Engi
   let body: React.JSX.Element;
   if (error) body = <p className="preview-message error" role="alert">{error}</p>;
   else if (!info) body = <p className="preview-message">Opening…</p>;
-  else if (kind === 'pdf' || ref.type === 'application/pdf') {
+  else if ((kind === 'pdf' || ref.type === 'application/pdf') && ref.size > MAX_PREVIEW_BYTES) {
+    body = (
+      <p className="preview-message">
+        {ref.name} is {formatBytes(ref.size)}, too large to show here.{' '}
+        <a href={attachmentUrl(base, ref.id, 'file')} download={ref.name}>
+          Download it
+        </a>{' '}
+        to open it in another program.
+      </p>
+    );
+  } else if (kind === 'pdf' || ref.type === 'application/pdf') {
     body = data ? (
       <Suspense fallback={<p className="preview-message">Opening…</p>}>
         <PdfViewer data={data} {...(request.find ? { find: request.find } : {})} />
@@ -83,7 +125,7 @@ export function PreviewDialog({ engine, base, request, onClose }: { engine: Engi
   } else if (kind === 'dxf' && info.geometry) {
     body = data ? (
       <Suspense fallback={<p className="preview-message">Opening…</p>}>
-        <DxfViewer data={data} {...(request.find ? { find: request.find } : {})} onError={setError} />
+        <DxfViewer data={data} {...(request.find ? { find: request.find } : {})} />
       </Suspense>
     ) : (
       <p className="preview-message">Opening…</p>

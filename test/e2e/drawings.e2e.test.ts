@@ -140,8 +140,15 @@ describe.runIf(haveBrowser && corpusAvailable())('drawings in the browser', () =
     await viewer.getByRole('button', { name: '100 %' }).click();
     await expect.poll(() => zoom.textContent()).toBe('100 %');
     expect(fitted).not.toBe('100 %');
+    // Tab goes round inside the preview, never to the grid behind it.
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('!!document.activeElement && !!document.activeElement.closest("[data-testid=preview]")')).toBe(true);
+    }
     await page.getByRole('button', { name: 'Close preview' }).click();
     await page.getByTestId('preview').waitFor({ state: 'detached' });
+    // Focus is back on the chip that opened it.
+    expect(await page.evaluate('document.activeElement && document.activeElement.textContent')).toBe('Candle_holder.jpg');
   });
 
   it('opens a DXF from its chip in the three.js viewer: layers shown and hidden, zoom to extents, a distance measured', async () => {
