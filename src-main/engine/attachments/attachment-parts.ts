@@ -45,7 +45,8 @@ export function attachmentPreviews(ctx: BaseContext, id: string): AttachmentPrev
     size: info.size,
     kind: kind === 'dxf' || kind === 'pdf' || kind === 'image' ? kind : null,
     pages,
-    thumbnails: previews?.thumbnails.filter(present).length ?? 0,
+    // By position: thumbnail N is page N+1 ('' where a page has none, which answers not found).
+    thumbnails: previews?.thumbnails.length ?? 0,
     geometry: present(previews?.geometry),
   };
 }

@@ -107,4 +107,17 @@ describe('extraction worker', () => {
     await expect(pool.run({ path: file('broken.pdf') })).rejects.toMatchObject({ code: 'EXTRACTION_FAILED', message: expect.stringMatching(/^broken\.pdf: the PDF could not be read/) });
     await expect(pool.run({ path: file('gone.dxf') })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: 'gone.dxf: no such file.' });
   });
+
+  it('refuses a picture too large to decode by the size its header gives, before decoding it', async () => {
+    // A PNG header claiming 20,000 × 20,000 pixels (400 megapixels), and nothing more.
+    const head = Buffer.alloc(33);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(head);
+    head.writeUInt32BE(20_000, 16);
+    head.writeUInt32BE(20_000, 20);
+    fs.writeFileSync(file('huge.png'), head);
+    await expect(pool.run({ path: file('huge.png') })).rejects.toMatchObject({
+      code: 'EXTRACTION_FAILED',
+      message: 'huge.png: 20000 × 20000 pixels is more than a picture may be (200 megapixels); scan it at a lower resolution.',
+    });
+  });
 });

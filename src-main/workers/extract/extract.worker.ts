@@ -14,6 +14,7 @@ import { extractPdf } from '../pdf/pdf-extract';
 import { fromDxf, fromImage, fromPdf, type FileExtraction } from './file-extraction';
 import { recognize } from '../ocr/ocr';
 import { readImage } from '../ocr/image-read';
+import { MAX_IMAGE_PIXELS, imagePixelSize } from '../ocr/image-size';
 
 export interface ExtractJob {
   path: string;
@@ -59,6 +60,12 @@ async function extractFile(job: ExtractJob): Promise<FileExtraction> {
   if (size > MAX_FILE_BYTES) throw new EngineError('EXTRACTION_FAILED', `${name}: ${Math.round(size / 1e6)} MB is more than a drawing may be (${MAX_FILE_BYTES / 1024 / 1024} MB).`);
   const bytes = new Uint8Array(fs.readFileSync(file));
   const kind = kindOf(bytes);
+  if (kind === 'image') {
+    const px = imagePixelSize(bytes);
+    if (px && px.width * px.height > MAX_IMAGE_PIXELS) {
+      throw new EngineError('EXTRACTION_FAILED', `${name}: ${px.width} × ${px.height} pixels is more than a picture may be (${MAX_IMAGE_PIXELS / 1e6} megapixels); scan it at a lower resolution.`);
+    }
+  }
   try {
     if (kind === 'dxf') {
       const parsed = readDxf(decodeDxf(bytes));

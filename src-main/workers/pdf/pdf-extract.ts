@@ -34,6 +34,11 @@ export const MAX_THUMBNAIL_PAGES = 50;
  * in the engine); a 300 dpi A4 page takes a few seconds.
  */
 export const OCR_BUDGET_MS = 60_000;
+/**
+ * Thumbnail time a file may use: with OCR's budget this keeps a file of heavy pages inside the
+ * pool's 2-minute limit, so its text still comes out; pages past it get no thumbnail.
+ */
+export const THUMBNAIL_BUDGET_MS = 30_000;
 
 /** A text item of a page; `boxed` when a box is drawn just around it. */
 export interface PdfText extends PlacedText {
@@ -74,6 +79,8 @@ export interface PdfOptions {
   recognize?: Recognize;
   /** OCR time the file may use, ms (`OCR_BUDGET_MS`). */
   ocrBudgetMs?: number;
+  /** Thumbnail time the file may use, ms (`THUMBNAIL_BUDGET_MS`). */
+  thumbnailBudgetMs?: number;
 }
 
 interface TextItem {
@@ -98,8 +105,18 @@ export async function extractPdf(bytes: Uint8Array, options: PdfOptions = {}): P
     const warnings: string[] = [];
     let ocrMs = 0;
     const budget = options.ocrBudgetMs ?? OCR_BUDGET_MS;
+    let thumbMs = 0;
+    const thumbBudget = options.thumbnailBudgetMs ?? THUMBNAIL_BUDGET_MS;
     for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
+      let page: Awaited<ReturnType<typeof doc.getPage>>;
+      try {
+        page = await doc.getPage(n);
+      } catch (e) {
+        // A damaged page is left out; the others still come out.
+        warnings.push(`page ${n}: could not be read (${reason(e)})`);
+        if (thumbnails && n <= MAX_THUMBNAIL_PAGES) thumbnails.push('');
+        continue;
+      }
       const [x0, y0, x1, y1] = page.view as [number, number, number, number];
       let items: PdfText[] = [];
       try {
@@ -136,14 +153,24 @@ export async function extractPdf(bytes: Uint8Array, options: PdfOptions = {}): P
           ocrMs += performance.now() - t;
         }
       }
+      // Thumbnails keep their page's position ('' where a page has none), so thumbnail N is page N+1.
       if (options.outDir && thumbnails && n <= MAX_THUMBNAIL_PAGES) {
-        try {
-          const rendered = await renderPage(doc, page, scaleForLongestSide(page, THUMBNAIL_SIZE));
-          const name = `page-${n}.png`;
-          fs.writeFileSync(path.join(options.outDir, name), rendered.png);
-          thumbnails.push(name);
-        } catch (e) {
-          warnings.push(`page ${n}: no thumbnail (${reason(e)})`);
+        if (thumbMs >= thumbBudget) {
+          thumbnails.push('');
+          if (thumbMs !== Infinity) warnings.push(`pages ${n} and after: no thumbnails (the file's thumbnail time of ${thumbBudget / 1000} s was used up)`);
+          thumbMs = Infinity;
+        } else {
+          const t = performance.now();
+          try {
+            const rendered = await renderPage(doc, page, scaleForLongestSide(page, THUMBNAIL_SIZE));
+            const name = `page-${n}.png`;
+            fs.writeFileSync(path.join(options.outDir, name), rendered.png);
+            thumbnails.push(name);
+          } catch (e) {
+            thumbnails.push('');
+            warnings.push(`page ${n}: no thumbnail (${reason(e)})`);
+          }
+          thumbMs += performance.now() - t;
         }
       }
       const { tables, frame } = findRuledTables(segments, items, { width, height });

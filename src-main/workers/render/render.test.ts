@@ -108,8 +108,18 @@ describe('PDF page thumbnails', () => {
     fs.writeFileSync(notAFolder, 'x');
     const x = fromPdf('one.pdf', await extractPdf(await writePdf([{ texts: [{ text: 'DRAWING NO. BP-1', x: 60, y: 700 }] }]), { outDir: notAFolder }));
     expect(x.text).toEqual(['DRAWING NO. BP-1']);
-    expect(x.previews).toEqual({ thumbnails: [] });
+    // The page keeps its place in the list (thumbnail N is page N+1), with no file.
+    expect(x.previews).toEqual({ thumbnails: [''] });
     expect(x.warnings).toEqual([expect.stringMatching(/^page 1: no thumbnail \(.*ENOTDIR/)]);
+  });
+
+  it('stops making thumbnails when the file has used its thumbnail time, keeping the text of every page', async () => {
+    const out = fs.mkdtempSync(path.join(root, 'budget-'));
+    const pages = Array.from({ length: 3 }, (_, i) => ({ texts: [{ text: `SHEET ${i + 1}`, x: 60, y: 700 }] }));
+    const x = fromPdf('three.pdf', await extractPdf(await writePdf(pages), { outDir: out, thumbnailBudgetMs: 0 }));
+    expect(x.text).toEqual(['SHEET 1', 'SHEET 2', 'SHEET 3']);
+    expect(x.previews).toEqual({ thumbnails: ['', '', ''] });
+    expect(x.warnings).toEqual(['pages 1 and after: no thumbnails (the file\'s thumbnail time of 0 s was used up)']);
   });
 
   it('cancels a render that takes longer than its time limit, naming the limit', async () => {
