@@ -215,31 +215,33 @@ export class Engine {
       'attachment.previews': (i) => attachmentPreviews(r(i.base), i.id),
       'attachment.part': (i) => attachmentPart(r(i.base), i.id, i.part),
       'attachment.collect': (i) => w(i.base, (ctx) => attachments.collectAttachments(ctx.session)),
-      'drawings.add': (i) =>
-        w(i.base, (ctx) =>
-          this.asJob(ctx, i.job ?? `drawings-${Date.now()}`, (signal, progress) =>
-            expandDrawingPaths(i.paths, MAX_DROP_FILES).then((files) => {
-              progress(0, files.length, 'reading drawings');
-              return drawings.addDrawings(ctx, i.table, files, (file, label, outDir, s) => this.extraction().run({ path: file, outDir, name: label }, { label, ...(s ? { signal: s } : {}) }), {
-                signal,
-                onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
-              });
-            }),
-          ),
-        ),
-      'drawings.attach': (i) =>
-        w(i.base, (ctx) =>
-          this.asJob(ctx, i.job ?? `attach-${Date.now()}`, (signal, progress) =>
-            expandDrawingPaths(i.paths, MAX_DROP_FILES).then((files) => {
-              progress(0, files.length, 'reading drawings');
-              return drawings.attachDrawings(ctx, i.table, i.record, files, (file, label, outDir, s) => this.extraction().run({ path: file, outDir, name: label }, { label, ...(s ? { signal: s } : {}) }), {
-                field: i.field,
-                signal,
-                onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
-              });
-            }),
-          ),
-        ),
+      // Drops take the base's write lock for each write only: files are copied and read beside
+      // people's edits (drawings.service.ts).
+      'drawings.add': (i) => {
+        const ctx = this.context(i.base);
+        return this.asJob(ctx, i.job ?? `drawings-${Date.now()}`, async (signal, progress) => {
+          const files = await expandDrawingPaths(i.paths, MAX_DROP_FILES);
+          progress(0, files.length, 'reading drawings');
+          return drawings.addDrawings(ctx, i.table, files, this.readDrawing(), {
+            signal,
+            lock: (fn) => ctx.lock.run(fn),
+            onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
+          });
+        });
+      },
+      'drawings.attach': (i) => {
+        const ctx = this.context(i.base);
+        return this.asJob(ctx, i.job ?? `attach-${Date.now()}`, async (signal, progress) => {
+          const files = await expandDrawingPaths(i.paths, MAX_DROP_FILES);
+          progress(0, files.length, 'reading drawings');
+          return drawings.attachDrawings(ctx, i.table, i.record, files, this.readDrawing(), {
+            field: i.field,
+            signal,
+            lock: (fn) => ctx.lock.run(fn),
+            onProgress: (done, total, item) => progress(done, total, 'reading drawings', item),
+          });
+        });
+      },
       'drawings.mapping.get': (i) => drawingMapping.mappingInfo(r(i.base), i.table),
       'drawings.mapping.set': (i) => w(i.base, (ctx) => drawingMapping.setMapping(ctx, i.table, i.mapping)),
       'drawings.reapply': (i) =>
@@ -289,6 +291,11 @@ export class Engine {
     } finally {
       this.jobs.delete(job);
     }
+  }
+
+  /** Reading a drawing file in the extraction pool, for drawings.service. */
+  private readDrawing(): drawings.ReadDrawing {
+    return (file, label, outDir, signal) => this.extraction().run({ path: file, outDir, name: label }, { label, ...(signal ? { signal } : {}) });
   }
 
   /** The extraction pool, started on first use: a worker per core but one (this thread writes), up to 4. */

@@ -1,6 +1,7 @@
 /**
  * Child process of the files benchmark: drops drawings on a table of a new base (drawings.add)
- * while asking the engine for a page of records every 25 ms; prints one `BENCH_RESULT {json}` line.
+ * while asking the engine for a page of records every 25 ms and editing a record of another table
+ * every 25 ms, as a person working meanwhile would; prints one `BENCH_RESULT {json}` line.
  *
  *   drop <base> <drawings folder>
  */
@@ -19,6 +20,9 @@ export interface DropChildResult {
   queries: number;
   queryP95Ms: number;
   queryMaxMs: number;
+  edits: number;
+  editP95Ms: number;
+  editMaxMs: number;
 }
 
 async function drop(basePath: string, folder: string): Promise<DropChildResult> {
@@ -28,16 +32,24 @@ async function drop(basePath: string, folder: string): Promise<DropChildResult> 
   const paths = fs.readdirSync(folder).sort().map((f) => path.join(folder, f));
   const { base } = await call<BaseInfo>(engine, 'base.create', { path: basePath });
   await call(engine, 'table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }] });
+  await call(engine, 'table.create', { base, name: 'Notes', fields: [{ name: 'Text', type: 'singleLineText' }] });
+  const { ids } = await call<{ ids: string[] }>(engine, 'records.create', { base, table: 'Notes', records: [{ Text: 'note' }] });
   const latencies: number[] = [];
+  const edits: number[] = [];
   let running = true;
-  const poll = (async () => {
+  const every25ms = async (work: () => Promise<unknown>, into: number[]): Promise<void> => {
     while (running) {
       const t = performance.now();
-      await call(engine, 'records.query', { base, table: 'Drawings', limit: 100 });
-      latencies.push(performance.now() - t);
+      await work();
+      into.push(performance.now() - t);
       await new Promise((r) => setTimeout(r, 25));
     }
-  })();
+  };
+  let n = 0;
+  const poll = Promise.all([
+    every25ms(() => call(engine, 'records.query', { base, table: 'Drawings', limit: 100 }), latencies),
+    every25ms(() => call(engine, 'records.update', { base, table: 'Notes', updates: [{ id: ids[0], fields: { Text: `note ${++n}` } }] }), edits),
+  ]);
   const t0 = performance.now();
   const result = await call<DrawingAddResult>(engine, 'drawings.add', { base, table: 'Drawings', paths });
   const seconds = (performance.now() - t0) / 1000;
@@ -52,6 +64,9 @@ async function drop(basePath: string, folder: string): Promise<DropChildResult> 
     queries: latencies.length,
     queryP95Ms: percentile(latencies, 95),
     queryMaxMs: Math.max(...latencies),
+    edits: edits.length,
+    editP95Ms: percentile(edits, 95),
+    editMaxMs: Math.max(...edits),
   };
 }
 

@@ -18,7 +18,7 @@ import { newId, isId } from '../../../src-shared/ids';
 import type { BaseContext } from '../base/base-context';
 import type { BaseSession } from '../base/base-session';
 import { fieldColumn, projectionTable } from '../projection/projection-names';
-import { BlobStore } from './blob-store';
+import { BlobStore, type StoredBlob } from './blob-store';
 import { collectFills } from '../drawings/drawing-fills';
 
 /** Types by file extension, for files people attach to engineering records. */
@@ -65,16 +65,22 @@ export interface AddOptions {
  */
 export async function addAttachments(ctx: BaseContext, paths: readonly string[], opts: AddOptions = {}): Promise<AttachmentRef[]> {
   const store = BlobStore.beside(ctx.session.file);
-  const insert = ctx.session.db.prepare('INSERT INTO attachments (id, sha256, name, size, mime, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const refs: AttachmentRef[] = [];
   for (const [i, file] of paths.entries()) {
     const stored = await store.put(file, opts.signal ? { signal: opts.signal } : {});
-    const ref: AttachmentRef = { id: newId('att'), name: path.basename(file), size: stored.size, type: typeOfFile(file) };
-    insert.run(ref.id, stored.sha256, ref.name, ref.size, ref.type, ctx.session.now());
-    refs.push(ref);
+    refs.push(listAttachment(ctx, file, stored));
     opts.onProgress?.(i + 1, paths.length);
   }
   return refs;
+}
+
+/** Lists bytes already in the store as an attachment named after `file`; its ref, for a cell. */
+export function listAttachment(ctx: BaseContext, file: string, stored: Pick<StoredBlob, 'sha256' | 'size'>): AttachmentRef {
+  const ref: AttachmentRef = { id: newId('att'), name: path.basename(file), size: stored.size, type: typeOfFile(file) };
+  ctx.session.db
+    .prepare('INSERT INTO attachments (id, sha256, name, size, mime, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(ref.id, stored.sha256, ref.name, ref.size, ref.type, ctx.session.now());
+  return ref;
 }
 
 /** An attachment's row and where its bytes are. */
@@ -121,7 +127,8 @@ export async function collectAttachments(session: BaseSession): Promise<CollectR
   let files = 0;
   let bytes = 0;
   for (const sha of await store.list()) {
-    if (wanted.has(sha)) continue;
+    // Bytes stored a moment ago may be a drop's, about to be listed: they wait for a later collect.
+    if (wanted.has(sha) || (await store.storedWithin(sha))) continue;
     bytes += fs.statSync(store.pathOf(sha)).size;
     await store.remove(sha);
     files++;

@@ -113,9 +113,15 @@ describe('attachments', () => {
 
     // Record one loses its files; record two keeps a's bytes alive.
     await call('records.update', { base, table: 'Drawings', updates: [{ id: ids[0], fields: { Files: null } }] });
+    const store = BlobStore.beside(h.tmp.file('files.base'));
+    // Its two attachments go; b's bytes, stored within the hour, may be a running drop's (not listed
+    // yet) and are kept for now.
+    expect(await call<CollectReport>('attachment.collect', { base })).toEqual({ attachments: 2, files: 0, bytes: 0 });
+    expect(await store.list()).toEqual([sha(a), sha(b)].sort());
+    const hoursAgo = new Date(Date.now() - 2 * 3600_000);
+    for (const s of await store.list()) fs.utimesSync(store.pathOf(s), hoursAgo, hoursAgo);
     await call('base.close', { base });
     const reopened = (await call<BaseInfo>('base.open', { path: h.tmp.file('files.base') })).base;
-    const store = BlobStore.beside(h.tmp.file('files.base'));
     await expect.poll(() => store.list()).toEqual([sha(a)]);
     expect((await call<AttachmentInfo>('attachment.get', { base: reopened, id: refA2.id })).sha256).toBe(sha(a));
     await expect(call('attachment.get', { base: reopened, id: refA.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -14,6 +14,9 @@ import { EngineError } from '../../../src-shared/errors';
 
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
+/** Files in the store younger than this may belong to work still running, and are not collected. */
+export const RECENT_MS = 60 * 60 * 1000;
+
 export interface StoredBlob {
   sha256: string;
   size: number;
@@ -150,8 +153,29 @@ export class BlobStore {
     return out.sort();
   }
 
-  /** Removes temporary files of copies a crash cut short. */
-  async clearTemporary(): Promise<void> {
-    await fs.promises.rm(path.join(this.dir, 'tmp'), { recursive: true, force: true });
+  /**
+   * Removes temporary files of copies a crash cut short: those older than `minAgeMs`, so the copies
+   * and preview folders of work still running (a drop reads while the base stays usable) are kept.
+   */
+  async clearTemporary(minAgeMs = RECENT_MS): Promise<void> {
+    const tmp = path.join(this.dir, 'tmp');
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(tmp);
+    } catch {
+      return;
+    }
+    const before = Date.now() - minAgeMs;
+    for (const name of names) {
+      const full = path.join(tmp, name);
+      const stat = await fs.promises.stat(full).catch(() => null);
+      if (stat && stat.mtimeMs < before) await fs.promises.rm(full, { recursive: true, force: true });
+    }
+  }
+
+  /** Whether the bytes with this hash were stored within the last `ms` (a drop may be about to list them). */
+  async storedWithin(sha256: string, ms = RECENT_MS): Promise<boolean> {
+    const stat = await fs.promises.stat(this.pathOf(sha256)).catch(() => null);
+    return !!stat && stat.mtimeMs > Date.now() - ms;
   }
 }

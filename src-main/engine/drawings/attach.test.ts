@@ -47,7 +47,7 @@ describe.runIf(corpusAvailable())('drawings.attach', () => {
     expect(rec.fields).toMatchObject({ Name: 'Plate', Title: 'Kept as typed', Material: 'Stahl', Scale: '1:2', 'Drawing No': 'UR10_29.20' });
     expect(r.filled.map((id) => table.fields.find((f) => f.id === id)!.name).sort()).toEqual(['Drawing No', 'Material', 'Scale']);
 
-    expect(await call<UndoState>('undo.state', { base })).toMatchObject({ undoLabel: 'Attach 3 drawings' });
+    expect(await call<UndoState>('undo.state', { base })).toMatchObject({ undoLabel: 'Attach 2 drawings' });
     await call('undo.undo', { base });
     expect((await call<{ tables: TableSchema[] }>('schema.get', { base })).tables[0]!.fields.map((f) => f.name)).toEqual(['Name', 'Title']);
     expect((await get(base, record)).fields).toEqual({ Name: 'Plate', Title: 'Kept as typed' });

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import type { BaseInfo, DrawingAddResult, ProgressEvent, TableSchema } from '../../../src-shared/api/engine.dto';
+import type { BaseInfo, DrawingAddResult, ProgressEvent, TableSchema, UndoState } from '../../../src-shared/api/engine.dto';
 import { useEngine } from '../testing/engine-harness';
 import { corpusAvailable, corpusPath } from '../../workers/testing/corpus';
 import { WorkerPool } from '../../workers/pool';
@@ -59,6 +59,37 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
     expect(table.fields.find((f) => f.name === 'Title')!.type).toBe('longText');
     expect((await call<{ count: number }>('records.count', { base, table: 'Parts' })).count).toBe(2);
   }, 60_000);
+
+  it('lets people edit while a drop is read; their edit splits the drop into two undo steps, undone around it', async () => {
+    const { base } = await call<BaseInfo>('base.create', { path: h.tmp.file('beside.base') });
+    await call('table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }] });
+    const { ids } = await call<{ ids: string[] }>('records.create', { base, table: 'Drawings', records: [{ Name: 'before' }] });
+    const progress: ProgressEvent[] = [];
+    h.engine.onDidProgress((e) => progress.push(e));
+    let dropped = false;
+    // The scan is read by OCR (seconds); the PDF after it is quick.
+    const drop = call<DrawingAddResult>('drawings.add', { base, table: 'Drawings', paths: [corpusPath('pdf/Gripper.PDF'), corpusPath('img/Candle_holder.jpg')], job: 'beside' }).then((r) => {
+      dropped = true;
+      return r;
+    });
+    // Once the first record is written, an edit goes through while the scan is still being read.
+    await expect.poll(() => progress.some((p) => p.job === 'beside' && p.done === 1), { timeout: 30_000 }).toBe(true);
+    const t = performance.now();
+    await call('records.update', { base, table: 'Drawings', updates: [{ id: ids[0], fields: { Name: 'edited meanwhile' } }] });
+    const editMs = performance.now() - t;
+    expect(dropped).toBe(false);
+    expect(editMs).toBeLessThan(500);
+    expect(await drop).toMatchObject({ added: 2, failed: 0 });
+    // Undo: the record written after the edit, then the edit, then the drop's first part.
+    expect((await call<UndoState>('undo.state', { base })).undoLabel).toBe('Add drawing');
+    await call('undo.undo', { base });
+    expect((await call<{ count: number }>('records.count', { base, table: 'Drawings' })).count).toBe(2);
+    await call('undo.undo', { base });
+    expect((await call<{ fields: Record<string, unknown> }>('records.get', { base, table: 'Drawings', id: ids[0], keys: 'name' })).fields.Name).toBe('before');
+    await call('undo.undo', { base });
+    expect((await call<{ count: number }>('records.count', { base, table: 'Drawings' })).count).toBe(1);
+    expect((await call<{ tables: TableSchema[] }>('schema.get', { base })).tables[0]!.fields.map((f) => f.name)).toEqual(['Name']);
+  }, 90_000);
 
   it('refuses a table that does not exist, naming it', async () => {
     const { base } = await call<BaseInfo>('base.create', { path: h.tmp.file('none.base') });

@@ -12,6 +12,8 @@ import { applyOps, type Op } from '../ops/ops';
 interface Entry {
   label: string;
   ops: Op[];
+  /** Whose entry it is, for `extend`. */
+  key?: object;
 }
 
 export const UNDO_LIMIT = 200;
@@ -38,6 +40,32 @@ export class UndoStack {
     const useful = ops.filter((o) => !isNoop(o));
     if (useful.length === 0) return;
     this.undos.push({ label, ops: useful });
+    if (this.undos.length > UNDO_LIMIT) this.undos.shift();
+    this.redos.length = 0;
+  }
+
+  /**
+   * Records a change of long work (a drop) as part of that work's one entry: added to the newest
+   * entry when it is `key`'s, else a new entry for `key`. So the work undoes as one step, except
+   * where the person changed something else meanwhile (or undid part of it): then what came after
+   * is a step of its own, and undo never jumps over their change.
+   */
+  /** Whether the newest entry is `key`'s (so `extend` would add to it). */
+  isTop(key: object): boolean {
+    return this.undos.at(-1)?.key === key;
+  }
+
+  extend(key: object, label: string, ops: Op[]): void {
+    const useful = ops.filter((o) => !isNoop(o));
+    const top = this.undos.at(-1);
+    if (top?.key === key) {
+      top.ops.unshift(...useful);
+      top.label = label;
+      if (useful.length > 0) this.redos.length = 0;
+      return;
+    }
+    if (useful.length === 0) return;
+    this.undos.push({ label, ops: useful, key });
     if (this.undos.length > UNDO_LIMIT) this.undos.shift();
     this.redos.length = 0;
   }
