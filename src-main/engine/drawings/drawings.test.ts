@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import { createCanvas } from '@napi-rs/canvas';
 import type { BaseInfo, DrawingAddResult, ProgressEvent, TableSchema, UndoState } from '../../../src-shared/api/engine.dto';
 import { useEngine } from '../testing/engine-harness';
 import { corpusAvailable, corpusPath } from '../../workers/testing/corpus';
@@ -90,6 +91,34 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
     expect((await call<{ count: number }>('records.count', { base, table: 'Drawings' })).count).toBe(1);
     expect((await call<{ tables: TableSchema[] }>('schema.get', { base })).tables[0]!.fields.map((f) => f.name)).toEqual(['Name']);
   }, 90_000);
+
+  it('cancels a drop: the file being read stops, no record is made, and the reason says how far it got', async () => {
+    const { base } = await call<BaseInfo>('base.create', { path: h.tmp.file('cancel.base') });
+    await call('table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }] });
+    // A scan no earlier test read (its own bytes), so it is read by OCR now, which takes a while.
+    const scan = h.tmp.file('scan.png');
+    const canvas = createCanvas(2480, 3508);
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, 2480, 3508);
+    g.fillStyle = '#000';
+    g.font = '64px sans-serif';
+    for (let i = 0; i < 30; i++) g.fillText(`DRAWING ${Date.now()} LINE ${i} M8x1.25`, 120, 200 + i * 100);
+    fs.writeFileSync(scan, canvas.toBuffer('image/png'));
+    const progress: ProgressEvent[] = [];
+    h.engine.onDidProgress((e) => {
+      progress.push(e);
+      if (e.job === 'stop' && e.done === 0) void call('job.cancel', { job: 'stop' });
+    });
+    const t = performance.now();
+    await expect(call('drawings.add', { base, table: 'Drawings', paths: [scan, corpusPath('pdf/Gripper.PDF')], job: 'stop' })).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: 'Adding drawings was cancelled after 0 of 2.',
+    });
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect((await call<{ count: number }>('records.count', { base, table: 'Drawings' })).count).toBe(0);
+    expect(progress.filter((p) => p.job === 'stop' && p.item)).toEqual([]);
+  }, 60_000);
 
   it('refuses a table that does not exist, naming it', async () => {
     const { base } = await call<BaseInfo>('base.create', { path: h.tmp.file('none.base') });
