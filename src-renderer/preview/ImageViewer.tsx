@@ -1,8 +1,19 @@
-/** A picture with zoom (fit, steps, the wheel with Ctrl, keys) and panning by dragging or scrolling. */
+/**
+ * A picture with zoom (fit, steps, the wheel with Ctrl, keys) and panning by dragging or scrolling;
+ * `marks` (boxes in the picture's pixels, e.g. where a search matched words OCR read) are outlined,
+ * and the view starts at the first.
+ */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { nextZoom, type Zoom } from './zoom';
 
-export function ImageViewer({ url, name }: { url: string; name: string }): React.JSX.Element {
+export interface Mark {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export function ImageViewer({ url, name, marks = [] }: { url: string; name: string; marks?: readonly Mark[] }): React.JSX.Element {
   const [natural, setNatural] = useState<{ width: number; height: number } | null>(null);
   const [error, setError] = useState(false);
   const [zoom, setZoom] = useState<Zoom>({ mode: 'page' });
@@ -24,6 +35,15 @@ export function ImageViewer({ url, name }: { url: string; name: string }): React
     const byWidth = (box.width - 24) / natural.width;
     return Math.max(0.05, zoom.mode === 'width' ? byWidth : Math.min(byWidth, (box.height - 24) / natural.height, 1));
   }, [zoom, natural, box]);
+
+  // Opened at a match: zoomed to read it, the first mark in view.
+  const firstMark = marks[0];
+  useEffect(() => {
+    if (firstMark && natural) setZoom({ mode: 'scale', scale: 1 });
+  }, [firstMark, natural]);
+  useEffect(() => {
+    if (firstMark && natural && zoom.mode === 'scale') viewRef.current?.querySelector('.image-mark')?.scrollIntoView({ block: 'center', inline: 'center' });
+  }, [firstMark, natural, zoom]);
 
   const zoomBy = (dir: 1 | -1): void => setZoom(nextZoom(scale, dir));
   const onKey = (e: React.KeyboardEvent): void => {
@@ -83,6 +103,7 @@ export function ImageViewer({ url, name }: { url: string; name: string }): React
             This picture could not be shown here.
           </p>
         ) : (
+          <div className="image-frame" style={natural ? { width: natural.width * scale, height: natural.height * scale } : undefined}>
           <img
             src={url}
             alt={name}
@@ -91,6 +112,16 @@ export function ImageViewer({ url, name }: { url: string; name: string }): React
             onError={() => setError(true)}
             style={natural ? { width: natural.width * scale, height: natural.height * scale, maxWidth: 'none' } : { visibility: 'hidden' }}
           />
+          {natural &&
+            marks.map((m, i) => (
+              <span
+                key={i}
+                className="image-mark"
+                data-testid="image-mark"
+                style={{ left: m.x0 * scale - 3, top: m.y0 * scale - 3, width: (m.x1 - m.x0) * scale + 6, height: (m.y1 - m.y0) * scale + 6 }}
+              />
+            ))}
+          </div>
         )}
       </div>
     </div>

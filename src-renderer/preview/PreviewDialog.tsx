@@ -9,7 +9,7 @@ import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { AttachmentPreviews } from '../../src-shared/api/engine.dto';
 import type { AttachmentRef } from '../../src-shared/schema/schema.types';
 import { attachmentUrl } from '../engine/files';
-import { ImageViewer } from './ImageViewer';
+import { ImageViewer, type Mark } from './ImageViewer';
 
 const PdfViewer = lazy(() => import('./PdfViewer'));
 const DxfViewer = lazy(() => import('./DxfViewer').then((m) => ({ default: m.DxfViewer })));
@@ -26,6 +26,7 @@ interface Loaded {
   error: string | null;
 }
 const NOTHING: Loaded = { id: '', info: null, data: null, error: null };
+const NO_MARKS: Mark[] = [];
 
 export interface PreviewRequest {
   attachments: AttachmentRef[];
@@ -65,6 +66,21 @@ export function PreviewDialog({ engine, base, request, onClose }: { engine: Engi
       gone = true;
     };
   }, [engine, base, ref.id, ref.name, ref.type, ref.size]);
+
+  // Opened from a search: where it matched in a picture's OCR'd words.
+  const [found, setFound] = useState<{ id: string; marks: Mark[] }>({ id: '', marks: [] });
+  const marks = found.id === ref.id ? found.marks : NO_MARKS;
+  useEffect(() => {
+    if (!request.find || !SHOWN_AS_PICTURE.has(ref.type)) return;
+    let gone = false;
+    engine['attachment.find']({ base, id: ref.id, search: request.find }).then(
+      (r) => !gone && setFound({ id: ref.id, marks: r.matches.flatMap((m) => m.boxes ?? []) }),
+      () => undefined,
+    );
+    return () => {
+      gone = true;
+    };
+  }, [engine, base, ref.id, ref.type, request.find]);
 
   // Focus moves into the dialog, stays in it (Tab and Shift+Tab go round), and goes back to what
   // opened it when it closes.
@@ -130,7 +146,7 @@ export function PreviewDialog({ engine, base, request, onClose }: { engine: Engi
     ) : (
       <p className="preview-message">Opening…</p>
     );
-  } else if (SHOWN_AS_PICTURE.has(ref.type)) body = <ImageViewer url={attachmentUrl(base, ref.id, 'file')} name={ref.name} />;
+  } else if (SHOWN_AS_PICTURE.has(ref.type)) body = <ImageViewer url={attachmentUrl(base, ref.id, 'file')} name={ref.name} marks={marks} />;
   else if (info.thumbnails > 0) body = <ImageViewer url={attachmentUrl(base, ref.id, 'thumb-0')} name={`${ref.name} (thumbnail)`} />;
   else
     body = (

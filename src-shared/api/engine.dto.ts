@@ -137,6 +137,11 @@ export interface AttachmentMatch {
   line: number;
   /** 1-based PDF page, where the reading knows it. */
   page?: number;
+  /**
+   * Text read by OCR: the boxes of the line's words that match, in the image's pixels (on a PDF
+   * page, its points from the top left), so a preview can mark them.
+   */
+  boxes?: Array<{ x0: number; y0: number; x1: number; y1: number }>;
 }
 
 export interface AttachmentFindResult {

@@ -207,6 +207,21 @@ describe.runIf(haveBrowser && corpusAvailable())('drawings in the browser', () =
     await page.locator('.textLayer .find-hit.current').first().waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('preview').waitFor({ state: 'detached' });
+    // A scan found by a word OCR read opens at 100 % with that word marked, in view.
+    await search.fill('unless');
+    await page.getByText('1 record found', { exact: true }).waitFor();
+    await page.getByRole('button', { name: /Candle_holder\.jpg/ }).click();
+    const mark = page.getByTestId('image-mark');
+    await mark.first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('image-zoom').textContent()).toBe('100 %');
+    expect(await mark.first().isVisible()).toBe(true);
+    const view = (await page.locator('.image-viewer').boundingBox())!;
+    const box = (await mark.first().boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(view.y);
+    expect(box.y + box.height).toBeLessThanOrEqual(view.y + view.height);
+    await page.screenshot({ path: screenshotPath('25-scan-match') });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('preview').waitFor({ state: 'detached' });
     await search.fill('');
     await page.getByText('5 records', { exact: true }).waitFor();
   });

@@ -24,9 +24,20 @@ export function findInAttachment(ctx: BaseContext, id: string, search: string, l
   const lines = Array.isArray(x.text) ? x.text : [];
   const pages = Array.isArray(x.textPages) ? x.textPages : null;
   const words = search.split(/\s+/).filter((w) => w !== '');
+  // OCR'd words by line, for marking matches in a picture.
+  const ocrWords = new Map<number, Array<{ text: string; box: { x0: number; y0: number; x1: number; y1: number } }>>();
+  for (const w of Array.isArray(x.ocr?.words) ? x.ocr.words : []) {
+    if (typeof w?.line !== 'number' || typeof w.text !== 'string' || !w.box) continue;
+    let list = ocrWords.get(w.line);
+    if (!list) ocrWords.set(w.line, (list = []));
+    list.push({ text: w.text, box: w.box });
+  }
   const at = (i: number): AttachmentMatch => {
     const page = pages?.[i];
-    return typeof page === 'number' && Number.isInteger(page) && page > 0 ? { text: lines[i]!, line: i, page } : { text: lines[i]!, line: i };
+    const match: AttachmentMatch = typeof page === 'number' && Number.isInteger(page) && page > 0 ? { text: lines[i]!, line: i, page } : { text: lines[i]!, line: i };
+    const boxes = (ocrWords.get(i) ?? []).filter((w) => words.some((q) => searchMatches(w.text, q))).map((w) => ({ x0: w.box.x0, y0: w.box.y0, x1: w.box.x1, y1: w.box.y1 }));
+    if (boxes.length > 0) match.boxes = boxes;
+    return match;
   };
   const collect = (hit: (line: string) => boolean): AttachmentFindResult => {
     const matches: AttachmentMatch[] = [];

@@ -166,4 +166,22 @@ describe('attachment search text', () => {
     expect(await count(reopened.base, 'UR10_29')).toBe(1);
     expect((await call<CheckReport>('base.check', { base: reopened.base })).ok).toBe(true);
   });
+
+  it("marks where a search matches in a scan: the boxes of the words OCR read", async () => {
+    const b = await base('scan');
+    const added = await call<DrawingAddResult>('drawings.add', { base: b, table: 'Drawings', paths: [corpusPath('img/Candle_holder.jpg')] });
+    const rec = await call<{ fields: Record<string, unknown> }>('records.get', { base: b, table: 'Drawings', id: added.files[0]!.id, keys: 'name' });
+    const ref = (rec.fields.Drawing as AttachmentRef[])[0]!;
+    const found = await call<AttachmentFindResult>('attachment.find', { base: b, id: ref.id, search: 'unless' });
+    expect(found.matches[0]).toMatchObject({ text: 'UNLESS OTHERWISE SPECIFIED,' });
+    const boxes = found.matches[0]!.boxes!;
+    expect(boxes).toHaveLength(1);
+    // Inside the 1653 × 2339 picture, a word's size.
+    const [box] = boxes;
+    expect(box!.x0).toBeGreaterThanOrEqual(0);
+    expect(box!.x1).toBeLessThanOrEqual(1653);
+    expect(box!.x1 - box!.x0).toBeGreaterThan(20);
+    expect(box!.y1 - box!.y0).toBeGreaterThan(5);
+    expect(box!.y1 - box!.y0).toBeLessThan(100);
+  }, 60_000);
 });
