@@ -18,7 +18,7 @@ import { corpusAvailable, corpusPath } from '../../src-main/workers/testing/corp
 import { Worker } from 'node:worker_threads';
 
 /** Runs one job in a built worker file (the serve.ts protocol) and gives its reply. */
-function runBuiltWorker(script: string, file: string): Promise<unknown> {
+function runBuiltWorker(script: string, file: string, outDir?: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(script);
     const timer = setTimeout(() => {
@@ -30,7 +30,7 @@ function runBuiltWorker(script: string, file: string): Promise<unknown> {
       reject(e);
     });
     worker.on('message', (m: { type: string }) => {
-      if (m.type === 'ready') worker.postMessage({ type: 'job', id: 1, input: { path: file } });
+      if (m.type === 'ready') worker.postMessage({ type: 'job', id: 1, input: { path: file, ...(outDir ? { outDir } : {}) } });
       else {
         clearTimeout(timer);
         void worker.terminate();
@@ -63,9 +63,16 @@ describe('desktop engine bundle', () => {
     const drawing = tmp.file('built.dxf');
     fs.writeFileSync(drawing, drawingDxf(7));
     const kinds = [drawing, ...(corpusAvailable() ? [corpusPath('pdf/Gripper.PDF'), corpusPath('img/Candle_holder.jpg')] : [])];
-    for (const file of kinds) {
-      const reply = await runBuiltWorker(path.join(out, 'main/extract.worker.js'), file);
+    for (const [i, file] of kinds.entries()) {
+      // With a folder for previews: thumbnails drawn with @napi-rs/canvas, and a DXF's geometry.
+      const previews = tmp.file(`previews-${i}`);
+      fs.mkdirSync(previews);
+      const reply = (await runBuiltWorker(path.join(out, 'main/extract.worker.js'), file, previews)) as { value: { previews?: { thumbnails: string[]; geometry?: string } } };
       expect(reply, file).toMatchObject({ type: 'done', value: { file } });
+      const made = reply.value.previews!;
+      expect(made.thumbnails.length, file).toBeGreaterThan(0);
+      for (const name of [...made.thumbnails, ...(made.geometry ? [made.geometry] : [])]) expect(fs.statSync(path.join(previews, name)).size, name).toBeGreaterThan(100);
+      if (file.endsWith('.dxf')) expect(made.geometry).toBe('geometry.bin');
     }
     const dxfReply = (await runBuiltWorker(path.join(out, 'main/extract.worker.js'), drawing)) as { value: { titleBlock: { drawingNumber: string } } };
     expect(dxfReply.value.titleBlock.drawingNumber).toBe('BP-10007');
