@@ -77,6 +77,7 @@ try {
   check(files.has('/node_modules/@tesseract.js-data/eng/package.json'), "OCR's English model is packaged (no download at run time)");
   check([...files].some((f) => /^\/out\/renderer\/assets\/pdf\.worker\.min-[\w-]+\.mjs$/.test(f)), "pdf.js's worker is bundled with the renderer");
   check(!files.has('/node_modules/three/package.json'), 'three.js is bundled into the renderer, not packaged again as a module');
+  check(![...files].some((f) => f.startsWith('/node_modules/@electric-sql/') || f.startsWith('/node_modules/pg/')), "the sync server's database drivers (PGlite, pg) are not packaged into the desktop app");
 } catch (e) {
   failures.push(e instanceof Error ? e.message : String(e));
   console.error(e);
