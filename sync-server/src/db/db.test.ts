@@ -66,6 +66,26 @@ describe.each(testDatabases())('database on $name', (d) => {
   });
 });
 
+describe.runIf(!!process.env.DATABASE_URL)('listening on PostgreSQL', () => {
+  it('listens again after its connection is cut, and says so, so listeners can catch up', async () => {
+    const d = testDatabases().find((t) => t.name === 'postgres')!;
+    const { db, drop } = await d.open();
+    try {
+      const got: string[] = [];
+      let restored = 0;
+      db.onListenRestored(() => restored++);
+      await db.listen('bp_cut', (p) => got.push(p));
+      // Cut the listening connection from the server's side, as a restart of PostgreSQL would.
+      await db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN bp_cut'");
+      await expect.poll(() => restored, { timeout: 10_000 }).toBe(1);
+      await db.notify('bp_cut', 'after');
+      await expect.poll(() => got).toEqual(['after']);
+    } finally {
+      await drop();
+    }
+  });
+});
+
 describe('migration files', () => {
   it('are numbered once each and named plainly', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-mig-'));

@@ -25,6 +25,11 @@ export interface Db extends Queryable {
   /** Calls `listener` with each NOTIFY payload on `channel`; the returned function stops it. */
   listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * Called after the listening connection was lost and listens again (PostgreSQL): notifications
+   * sent in between were missed, so a listener catches up (re-reads) here.
+   */
+  onListenRestored(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -78,6 +83,8 @@ async function openPglite(dir: string | null): Promise<Db> {
       checkChannel(channel);
       await db.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
+    // In-process: its LISTEN is never lost.
+    onListenRestored: () => () => undefined,
     close: () => db.close(),
   };
 }
@@ -93,13 +100,38 @@ async function openPostgres(url: string, max: number, schema?: string): Promise<
   const probe = await pool.connect();
   probe.release();
   let listener: pg.PoolClient | null = null;
+  let closed = false;
   const handlers = new Map<string, Set<(payload: string) => void>>();
+  // The connection that LISTENs: when it is lost (a restart of PostgreSQL, a network cut), a new one
+  // takes its place and listens on every channel again, retrying with backoff; notifications sent
+  // meanwhile are lost, which is why listeners re-read what they need (fan-out reads by seq).
+  const lost = (client: pg.PoolClient): void => {
+    if (listener !== client) return;
+    listener = null;
+    client.release(true);
+    if (closed || handlers.size === 0) return;
+    const retry = (delay: number): void => {
+      setTimeout(() => {
+        if (closed || listener) return;
+        listenClient()
+          .then(async (c) => {
+            for (const channel of handlers.keys()) await c.query(`LISTEN ${channel}`);
+            for (const l of reconnectListeners) l();
+          })
+          .catch(() => retry(Math.min(delay * 2, 10_000)));
+      }, delay).unref();
+    };
+    retry(100);
+  };
+  const reconnectListeners = new Set<() => void>();
   const listenClient = async (): Promise<pg.PoolClient> => {
     if (listener) return listener;
     const client = await pool.connect();
     client.on('notification', (n) => {
       for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '');
     });
+    client.on('error', () => lost(client));
+    client.on('end', () => lost(client));
     listener = client;
     return client;
   };
@@ -153,7 +185,12 @@ async function openPostgres(url: string, max: number, schema?: string): Promise<
       checkChannel(channel);
       await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
     },
+    onListenRestored(listener) {
+      reconnectListeners.add(listener);
+      return () => void reconnectListeners.delete(listener);
+    },
     async close() {
+      closed = true;
       listener?.release();
       listener = null;
       await pool.end();
