@@ -1,0 +1,174 @@
+/**
+ * The sync server's composition root: opens the database (unless given one), runs migrations,
+ * wires the services, serves the HTTP API and stops cleanly. The WebSocket sync module attaches
+ * through `attachSync` (it gets the http.Server for its 'upgrade' handler and the Authenticator).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { AccountsService } from './accounts/accounts.service';
+import { accountsRoutes } from './accounts/accounts.routes';
+import { DEFAULT_LOGIN_LIMIT, LoginLimiter, type LoginLimit } from './accounts/login-limiter';
+import { STRONG_SCRYPT, type ScryptParams } from './accounts/passwords';
+import { ApiTokensService } from './api-tokens/api-tokens.service';
+import { apiTokensRoutes } from './api-tokens/api-tokens.routes';
+import { auditRoutes } from './audit/audit.routes';
+import { RequestAuthenticator } from './auth/authenticate';
+import { createAuthenticator, type Authenticator } from './auth/authenticator';
+import { systemClock, type Clock } from './clock';
+import { describeDatabase, httpUrl, type Config } from './config';
+import { openDb, type Db } from './db/db';
+import { migrate } from './db/migrate';
+import { fail } from './http/failures';
+import { json, Router } from './http/router';
+import { logger as processLogger } from './logger';
+import { InvitationsService } from './workspaces/invitations.service';
+import { MembershipEvents } from './workspaces/membership-events';
+import { WorkspacesService } from './workspaces/workspaces.service';
+import { workspacesRoutes } from './workspaces/workspaces.routes';
+import { attachSync } from './sync/attach-sync';
+
+export type { Authenticator } from './auth/authenticator';
+export type { MembershipChange } from './workspaces/membership.repo';
+export type { Role } from './workspaces/roles';
+export { requireScope, requireSession, type AuthContext } from './auth/authenticate';
+
+/** What the sync module receives when it attaches. */
+export interface SyncAttachContext {
+  server: http.Server;
+  db: Db;
+  authenticator: Authenticator;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** The sync module's hook: called once, before the server listens; `close` runs first at shutdown. */
+export type SyncAttach = (ctx: SyncAttachContext) => Promise<{ close(): Promise<void> }>;
+
+/** The y-websocket sync (sync/attach-sync.ts) with the server's own Authenticator and logger. */
+export const syncOverWebSocket: SyncAttach = ({ server, db, authenticator, logger }) => attachSync(server, { db, auth: authenticator, logger: logger.child({ module: 'sync' }) });
+
+export interface SyncServerOptions {
+  config: Config;
+  /** A database to use instead of opening one from the config; the caller keeps it (close() leaves it open). */
+  db?: Db;
+  clock?: Clock;
+  /** Password hashing cost. Default STRONG_SCRYPT; tests pass TEST_SCRYPT. */
+  scrypt?: ScryptParams;
+  loginLimit?: LoginLimit;
+  attachSync?: SyncAttach;
+  logger?: Logger;
+}
+
+export interface SyncServer {
+  /** http://host:port as listening (the port is the real one when the config asked for 0). */
+  url: string;
+  port: number;
+  /** PUBLIC_URL, or `url`. */
+  publicUrl: string;
+  server: http.Server;
+  db: Db;
+  authenticator: Authenticator;
+  close(): Promise<void>;
+}
+
+/** In-flight requests get this long to finish at shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+  const { config } = options;
+  const log = options.logger ?? processLogger;
+  const clock = options.clock ?? systemClock;
+  const ownsDb = options.db === undefined;
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const cleanup: (() => Promise<void>)[] = [];
+  if (ownsDb) cleanup.push(() => db.close());
+  const closeAll = async (): Promise<void> => {
+    for (const step of cleanup.splice(0).reverse()) {
+      await step().catch((e: unknown) => log.error({ err: e }, 'shutdown step failed'));
+    }
+  };
+
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info({ versions: applied }, 'applied database migrations');
+
+    const events = await MembershipEvents.start(db, log.child({ module: 'membership-events' }));
+    cleanup.push(() => events.stop());
+
+    let publicUrl = config.publicUrl ?? '';
+    const auth = new RequestAuthenticator({ db, tokenSecret: config.secrets.TOKEN_SECRET, clock });
+    const authenticator = createAuthenticator(db, auth, events);
+    const invitations = new InvitationsService(db, clock, () => publicUrl);
+    const accounts = new AccountsService({
+      db,
+      clock,
+      tokenSecret: config.secrets.TOKEN_SECRET,
+      scrypt: options.scrypt ?? STRONG_SCRYPT,
+      registration: config.registration,
+      limiter: new LoginLimiter(db, options.loginLimit ?? DEFAULT_LOGIN_LIMIT, clock),
+      invitations,
+    });
+
+    const router = new Router({ logger: log.child({ module: 'http' }), trustProxy: config.trustProxy });
+    router.add('GET', '/health', async () => json(200, { ok: true }));
+    router.add('GET', '/ready', async () => ((await databaseAnswers(db)) ? json(200, { ok: true, database: db.kind }) : fail('SERVICE_UNAVAILABLE', 'The database does not answer.', 5)));
+    accountsRoutes(router, { auth, accounts });
+    apiTokensRoutes(router, { auth, tokens: new ApiTokensService(db) });
+    workspacesRoutes(router, { auth, workspaces: new WorkspacesService(db), invitations });
+    auditRoutes(router, { auth, db });
+
+    const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, router.listener);
+    cleanup.push(() => stopHttp(server));
+
+    if (options.attachSync) {
+      const sync = await options.attachSync({ server, db, authenticator, config, logger: log, clock });
+      cleanup.push(() => sync.close());
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = httpUrl(config.host, port);
+    publicUrl = config.publicUrl ?? url;
+    log.info({ url, publicUrl, database: describeDatabase(config), registration: config.registration }, 'sync server listening');
+    if (!config.publicUrl && (config.host === '0.0.0.0' || config.host === '::')) {
+      log.warn(`PUBLIC_URL is not set, so invitation links point at ${url}, which others cannot open; set PUBLIC_URL to the address people reach this server at.`);
+    }
+
+    return { url, port, publicUrl, server, db, authenticator, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+async function databaseAnswers(db: Db): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), 2_000);
+    });
+    return await Promise.race([db.query('SELECT 1 AS ok').then((rows) => rows.length === 1), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Stops accepting, lets requests in flight finish (up to the grace period), then cuts what remains. */
+async function stopHttp(server: http.Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(timer);
+}
