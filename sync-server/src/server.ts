@@ -27,6 +27,15 @@ import { MembershipEvents } from './workspaces/membership-events';
 import { WorkspacesService } from './workspaces/workspaces.service';
 import { workspacesRoutes } from './workspaces/workspaces.routes';
 import { attachSync } from './sync/attach-sync';
+import { createDocAccess, type DocAccess } from './sync/doc-access';
+import { DocRegistry } from './sync/doc-registry';
+import { DocStore } from './sync/doc-store';
+import { DEFAULT_LIMITS } from './sync/types';
+import { MetaService } from './rest/meta.service';
+import { openApiRoute } from './rest/openapi';
+import { DEFAULT_REST_RATE_LIMIT, RestRateLimiter, type RestRateLimit } from './rest/rate-limit';
+import { RecordsService } from './rest/records.service';
+import { restRoutes } from './rest/rest.routes';
 
 export type { Authenticator } from './auth/authenticator';
 export type { MembershipChange } from './workspaces/membership.repo';
@@ -43,8 +52,12 @@ export interface SyncAttachContext {
   clock: Clock;
 }
 
-/** The sync module's hook: called once, before the server listens; `close` runs first at shutdown. */
-export type SyncAttach = (ctx: SyncAttachContext) => Promise<{ close(): Promise<void> }>;
+/**
+ * The sync module's hook: called once, before the server listens; `close` runs first at shutdown.
+ * When it gives DocAccess (`read`, `update`), the REST API writes through it, so its sockets see
+ * REST writes live; otherwise the REST API opens the documents itself.
+ */
+export type SyncAttach = (ctx: SyncAttachContext) => Promise<{ close(): Promise<void> } & Partial<DocAccess>>;
 
 /** The y-websocket sync (sync/attach-sync.ts) with the server's own Authenticator and logger. */
 export const syncOverWebSocket: SyncAttach = ({ server, db, authenticator, logger }) => attachSync(server, { db, auth: authenticator, logger: logger.child({ module: 'sync' }) });
@@ -57,6 +70,8 @@ export interface SyncServerOptions {
   /** Password hashing cost. Default STRONG_SCRYPT; tests pass TEST_SCRYPT. */
   scrypt?: ScryptParams;
   loginLimit?: LoginLimit;
+  /** Requests per token and base on /v0. Default DEFAULT_REST_RATE_LIMIT (Airtable's 5/s). */
+  restRateLimit?: RestRateLimit;
   attachSync?: SyncAttach;
   logger?: Logger;
 }
@@ -119,12 +134,34 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     workspacesRoutes(router, { auth, workspaces: new WorkspacesService(db), invitations });
     auditRoutes(router, { auth, db });
 
+    // Documents for the REST API: the sync module's once it is attached (below), else our own.
+    let docAccess: DocAccess | null = null;
+    const docs: DocAccess = {
+      read: (ref) => docAccess!.read(ref),
+      update: (ref, change) => docAccess!.update(ref, change),
+    };
+    const attachmentUrl = (base: { workspaceId: string }) => (id: string) => `${publicUrl}/api/v1/workspaces/${encodeURIComponent(base.workspaceId)}/attachments/${encodeURIComponent(id)}`;
+    restRoutes(router, {
+      db,
+      auth,
+      meta: new MetaService(db, docs, clock),
+      records: new RecordsService(docs, clock, attachmentUrl),
+      limiter: new RestRateLimiter(options.restRateLimit ?? DEFAULT_REST_RATE_LIMIT),
+    });
+    openApiRoute(router, () => publicUrl);
+
     const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, router.listener);
     cleanup.push(() => stopHttp(server));
 
     if (options.attachSync) {
       const sync = await options.attachSync({ server, db, authenticator, config, logger: log, clock });
       cleanup.push(() => sync.close());
+      if (sync.read && sync.update) docAccess = { read: sync.read, update: sync.update };
+    }
+    if (!docAccess) {
+      const registry = new DocRegistry(new DocStore(db), DEFAULT_LIMITS, log.child({ module: 'docs' }));
+      cleanup.push(() => registry.closeAll());
+      docAccess = createDocAccess(registry);
     }
 
     await new Promise<void>((resolve, reject) => {

@@ -64,8 +64,14 @@ export class Router {
         return '([^/]+)';
       })
       .join('/');
-    this.routes.push({ method, pattern, regex: new RegExp(`^${source}$`), names, handler });
+    // A trailing slash is the same path: Airtable's client posts new records to `/v0/{base}/{table}/`.
+    this.routes.push({ method, pattern, regex: new RegExp(`^${source}/?$`), names, handler });
     return this;
+  }
+
+  /** The routes, in the order they were added (for the OpenAPI document). */
+  list(): Array<{ method: Method; pattern: string }> {
+    return this.routes.map((r) => ({ method: r.method, pattern: r.pattern }));
   }
 
   /** The node:http request listener. */

@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { Db } from '../db/db';
 import { CloseCode } from './close-codes';
 import { Connection } from './connection';
+import { createDocAccess, type DocAccess } from './doc-access';
 import { DocRegistry } from './doc-registry';
 import { DocStore, type CompactResult, type DocRef } from './doc-store';
 import { Fanout } from './fanout';
@@ -31,7 +32,7 @@ export interface SyncDeps {
   fanout?: boolean;
 }
 
-export interface SyncHandle {
+export interface SyncHandle extends DocAccess {
   readonly store: DocStore;
   /** Compacts a document now (it also happens by itself past `compactAfterUpdates` rows). */
   compact(ref: DocRef): Promise<CompactResult>;
@@ -172,8 +173,12 @@ export async function attachSync(server: http.Server, deps: SyncDeps): Promise<S
       : null;
   recheckTimer?.unref();
 
+  const access = createDocAccess(registry);
+
   return {
     store,
+    read: access.read,
+    update: access.update,
     compact: (ref) => store.compact(ref),
     stats: () => ({ connections: connections.size, docs: registry.size }),
     async close() {

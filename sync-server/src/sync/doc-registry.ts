@@ -52,6 +52,23 @@ export class DocRegistry {
     }
   }
 
+  /**
+   * Runs `fn` with the document loaded and held in memory (no socket needed): for server-side reads
+   * and writes. Afterwards the document unloads when idle, as after a socket releases it.
+   */
+  async borrow<T>(ref: DocRef, fn: (live: LiveDoc) => Promise<T>): Promise<T> {
+    const entry = this.entries.get(keyOf(ref)) ?? this.open(ref);
+    entry.acquiring++;
+    let live: LiveDoc | null = null;
+    try {
+      live = await entry.ready;
+      return await fn(live);
+    } finally {
+      entry.acquiring--;
+      if (live && live.peers.size === 0 && this.entries.get(keyOf(ref)) === entry) this.scheduleUnload(live);
+    }
+  }
+
   release(live: LiveDoc, peer: DocPeer): void {
     live.removePeer(peer);
     if (live.peers.size === 0) this.scheduleUnload(live);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { TEST_SCRYPT } from '../accounts/passwords';
 import type { LoginLimit } from '../accounts/login-limiter';
+import type { RestRateLimit } from '../rest/rate-limit';
 import { loadConfig } from '../config';
 import type { Db } from '../db/db';
 import { migrate } from '../db/migrate';
@@ -52,7 +53,7 @@ export interface TestServer {
 
 export const TEST_PASSWORD = 'correct horse battery';
 
-export async function startTestServer(db: Db, opts: { env?: Record<string, string>; loginLimit?: LoginLimit; sync?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(db: Db, opts: { env?: Record<string, string>; loginLimit?: LoginLimit; sync?: boolean; restRateLimit?: RestRateLimit } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-sync-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...opts.env });
   const clock = {
@@ -67,6 +68,8 @@ export async function startTestServer(db: Db, opts: { env?: Record<string, strin
     clock: () => clock.now,
     scrypt: TEST_SCRYPT,
     ...(opts.loginLimit ? { loginLimit: opts.loginLimit } : {}),
+    // Tests make requests faster than Airtable's 5/s unless they test the limit.
+    restRateLimit: opts.restRateLimit ?? { perSecond: 1000, burst: 1000 },
     ...(opts.sync ? { attachSync: syncOverWebSocket } : {}),
   });
 
@@ -104,7 +107,7 @@ export async function startTestServer(db: Db, opts: { env?: Record<string, strin
 }
 
 /** The tables of the migrations, emptied before each test (CASCADE reaches tables that refer to them). */
-const TABLES = ['doc_updates', 'doc_snapshots', 'docs', 'audit_log', 'invitations', 'memberships', 'workspaces', 'api_tokens', 'login_failures', 'refresh_tokens', 'sessions', 'users'];
+const TABLES = ['bases', 'doc_updates', 'doc_snapshots', 'docs', 'audit_log', 'invitations', 'memberships', 'workspaces', 'api_tokens', 'login_failures', 'refresh_tokens', 'sessions', 'users'];
 
 export interface TestWorld {
   /** The shared database of this describe block (PGlite or a PostgreSQL schema). */
@@ -112,7 +115,7 @@ export interface TestWorld {
   /** The database's connection details (PostgreSQL only), to open a second connection. */
   connection(): { url: string | undefined; schema: string | undefined };
   /** Empties the tables and starts a server; it is closed after the test. */
-  start(opts?: { env?: Record<string, string>; loginLimit?: LoginLimit; sync?: boolean }): Promise<TestServer>;
+  start(opts?: { env?: Record<string, string>; loginLimit?: LoginLimit; sync?: boolean; restRateLimit?: RestRateLimit }): Promise<TestServer>;
 }
 
 /** Call inside a `describe`: one database for the block, a clean start for each test. */
