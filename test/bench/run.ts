@@ -8,6 +8,7 @@ const SUITES: Record<string, () => Promise<void>> = {
   engine: async () => (await import('./engine.bench')).runEngineBench(),
   ui: async () => (await import('./ui.bench')).runUiBench(),
   files: async () => (await import('./files.bench')).runFilesBench(),
+  sync: async () => (await import('./sync.bench')).runSyncBench(),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
