@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createCanvas } from '@napi-rs/canvas';
+import { freshScanPng } from '../../src-main/workers/testing/scan';
 import { makeTempDir } from '../../src-main/engine/testing/temp-dir';
 import { corpusAvailable, corpusPath } from '../../src-main/workers/testing/corpus';
 import { call as engineCall } from '../bench/bench-util';
@@ -275,15 +275,8 @@ describe.runIf(haveBrowser && corpusAvailable())('drawings in the browser', () =
 
   it('cancels a drop from its panel: nothing is added, and the panel says so', async () => {
     // A scan of its own (never read before), so OCR takes a while.
-    const canvas = createCanvas(2480, 3508);
-    const g = canvas.getContext('2d');
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, 2480, 3508);
-    g.fillStyle = '#000';
-    g.font = '64px sans-serif';
-    for (let i = 0; i < 30; i++) g.fillText(`SHEET ${Date.now()} LINE ${i} M10x1.5`, 120, 200 + i * 100);
     await dropFiles([
-      { name: 'scan-to-cancel.png', bytes: canvas.toBuffer('image/png'), type: 'image/png' },
+      { name: 'scan-to-cancel.png', bytes: freshScanPng('SHEET'), type: 'image/png' },
       { name: 'Gripper copy.PDF', bytes: fs.readFileSync(corpusPath('pdf/Gripper.PDF')), type: 'application/pdf' },
     ]);
     const panel = page.getByTestId('drop-progress');

@@ -137,7 +137,7 @@ export async function addDrawings(ctx: BaseContext, tableRef: string, paths: rea
   const lock: Locked = opts.lock ?? (async (fn) => fn());
   const files: DrawingAddResult['files'] = [];
   const added = (): number => files.filter((f) => f.id).length;
-  const { ctx: gctx } = UndoGroup.around(ctx, 'Add record', (n) => (n === 0 ? 'Add drawing fields' : n === 1 ? 'Add drawing' : `Add ${n} drawings`));
+  const gctx = UndoGroup.around(ctx, 'Add record', (n) => (n === 0 ? 'Add drawing fields' : n === 1 ? 'Add drawing' : `Add ${n} drawings`));
   const tableId = await lock(() => mappingForDrop(gctx, tableRef).table.id);
   let done = 0;
   try {
@@ -185,7 +185,7 @@ export async function attachDrawings(ctx: BaseContext, tableRef: string, recordI
   const files: DrawingAttachResult['files'] = [];
   const filled = new Set<string>();
   const attached = (): number => files.filter((f) => f.attachment).length;
-  const { ctx: gctx } = UndoGroup.around(ctx, 'Attach drawing', (n) => (n <= 1 ? 'Attach drawing' : `Attach ${n} drawings`));
+  const gctx = UndoGroup.around(ctx, 'Attach drawing', (n) => (n <= 1 ? 'Attach drawing' : `Attach ${n} drawings`));
   const start = await lock(() => {
     const table0 = ctx.session.table(tableRef);
     const row = ctx.session.db.prepare(`SELECT shard FROM ${projectionTable(table0.id)} WHERE id = ?`).get(recordId) as { shard: string } | undefined;

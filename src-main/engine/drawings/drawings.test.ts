@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { createCanvas } from '@napi-rs/canvas';
+import { freshScanPng } from '../../workers/testing/scan';
 import type { BaseInfo, DrawingAddResult, ProgressEvent, TableSchema, UndoState } from '../../../src-shared/api/engine.dto';
 import { useEngine } from '../testing/engine-harness';
 import { corpusAvailable, corpusPath } from '../../workers/testing/corpus';
@@ -97,14 +97,7 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
     await call('table.create', { base, name: 'Drawings', fields: [{ name: 'Name', type: 'singleLineText' }] });
     // A scan no earlier test read (its own bytes), so it is read by OCR now, which takes a while.
     const scan = h.tmp.file('scan.png');
-    const canvas = createCanvas(2480, 3508);
-    const g = canvas.getContext('2d');
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, 2480, 3508);
-    g.fillStyle = '#000';
-    g.font = '64px sans-serif';
-    for (let i = 0; i < 30; i++) g.fillText(`DRAWING ${Date.now()} LINE ${i} M8x1.25`, 120, 200 + i * 100);
-    fs.writeFileSync(scan, canvas.toBuffer('image/png'));
+    fs.writeFileSync(scan, freshScanPng('DRAWING'));
     const progress: ProgressEvent[] = [];
     h.engine.onDidProgress((e) => {
       progress.push(e);

@@ -32,8 +32,7 @@ export class UndoGroup extends UndoStack {
    * A context like `ctx` whose changes go onto the work's entry; changes pushed with label `unit`
    * are counted, and `label` names the entry by that count.
    */
-  static around(ctx: BaseContext, unit: string, label: (units: number) => string): { group: UndoGroup; ctx: BaseContext } {
-    const group = new UndoGroup(ctx.undo, unit, label);
-    return { group, ctx: { ...ctx, undo: group } };
+  static around(ctx: BaseContext, unit: string, label: (units: number) => string): BaseContext {
+    return { ...ctx, undo: new UndoGroup(ctx.undo, unit, label) };
   }
 }
