@@ -55,17 +55,19 @@ export const checkboxField: FieldTypeDef<'checkbox'> = {
   filterOps: CHECKBOX_OPS,
 };
 
+const SHA256_RE = /^[0-9a-f]{64}$/;
 const ATTACHMENT_SHAPE = 'attachments must be a list of { id, name, size, type }';
 
 function readAttachment(item: unknown, position: number): AttachmentRef | string {
   const at = `attachment ${position}`;
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return `${at} is not { id, name, size, type }`;
-  const { id, name, size, type } = item as Record<string, unknown>;
+  const { id, name, size, type, sha256 } = item as Record<string, unknown>;
   if (typeof id !== 'string' || id === '') return `${at}: id must be non-empty text`;
   if (typeof name !== 'string') return `${at}: name must be text`;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return `${at}: size must be a whole number of bytes`;
   if (typeof type !== 'string') return `${at}: type must be text (a MIME type)`;
-  return { id, name, size, type };
+  if (sha256 !== undefined && (typeof sha256 !== 'string' || !SHA256_RE.test(sha256))) return `${at}: sha256 must be 64 lowercase hex digits`;
+  return sha256 === undefined ? { id, name, size, type } : { id, name, size, type, sha256 };
 }
 
 function attachmentsOf(value: unknown): AttachmentRef[] {

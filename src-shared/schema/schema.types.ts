@@ -116,6 +116,11 @@ export interface AttachmentRef {
   name: string;
   size: number;
   type: string;
+  /**
+   * SHA-256 of the bytes, lowercase hex: how another replica finds them (a sync server keeps
+   * attachment bytes by this hash). Refs made before sync existed have none.
+   */
+  sha256?: string;
 }
 
 /**

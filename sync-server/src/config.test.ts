@@ -81,6 +81,14 @@ describe('sync server configuration', () => {
     expect(describeDatabase(config)).toBe('PostgreSQL at db.example.com:5433/bp');
   });
 
+  it('takes MAX_BLOB_BYTES as a whole number of bytes, 512 MiB by default', () => {
+    expect(loadConfig({ DATA_DIR: dir }).maxBlobBytes).toBe(536_870_912);
+    expect(loadConfig({ DATA_DIR: dir, MAX_BLOB_BYTES: '1048576' }).maxBlobBytes).toBe(1_048_576);
+    for (const value of ['0', '-1', '1.5', '1e9', 'lots', '99999999999999999']) {
+      expect(problemsOf({ MAX_BLOB_BYTES: value }), value).toEqual([expect.stringMatching(/^MAX_BLOB_BYTES must be a whole number of bytes/)]);
+    }
+  });
+
   it('refuses a corrupt secrets file with the file named, instead of replacing the secrets', () => {
     fs.writeFileSync(path.join(dir, SECRETS_FILE), '{ not json', { mode: 0o600 });
     expect(() => loadConfig({ DATA_DIR: dir })).toThrow(/secrets\.json is not valid JSON/);

@@ -16,6 +16,9 @@ export type Registration = 'open' | 'closed';
 export const SECRET_NAMES = ['TOKEN_SECRET'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
+/** MAX_BLOB_BYTES when unset: 512 MiB. */
+export const DEFAULT_MAX_BLOB_BYTES = 512 * 1024 * 1024;
+
 /** A secret shorter than this is refused (a generated one is 43 base64url characters: 256 bits). */
 export const MIN_SECRET_LENGTH = 32;
 
@@ -32,6 +35,8 @@ export interface Config {
   /** Take the client address from X-Forwarded-For's last hop (set only behind your own proxy). */
   trustProxy: boolean;
   logLevel: LogLevel;
+  /** The largest attachment blob accepted, in bytes (uploads over it get 413 before any byte is read). */
+  maxBlobBytes: number;
   secrets: Record<SecretName, string>;
   /** Where each secret came from, for the start message (never the value). */
   secretSources: Record<SecretName, 'env' | 'file' | 'generated'>;
@@ -97,6 +102,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const logLevel = (get('LOG_LEVEL') ?? (env.VITEST ? 'silent' : 'info')).toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)}).`);
 
+  const maxBlobText = get('MAX_BLOB_BYTES') ?? String(DEFAULT_MAX_BLOB_BYTES);
+  const maxBlobBytes = Number(maxBlobText);
+  if (!/^\d{1,16}$/.test(maxBlobText) || maxBlobBytes < 1 || !Number.isSafeInteger(maxBlobBytes)) {
+    problems.push(`MAX_BLOB_BYTES must be a whole number of bytes, at least 1 (got ${JSON.stringify(maxBlobText)}); the default is ${DEFAULT_MAX_BLOB_BYTES} (512 MiB).`);
+  }
+
   for (const name of SECRET_NAMES) {
     const v = get(name);
     if (v !== undefined && v.length < MIN_SECRET_LENGTH) problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters (leave it unset to have one generated).`);
@@ -114,6 +125,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     registration: registration as Registration,
     trustProxy: trustText === 'true' || trustText === '1',
     logLevel: logLevel as LogLevel,
+    maxBlobBytes,
     secrets,
     secretSources,
   };

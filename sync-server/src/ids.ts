@@ -1,11 +1,11 @@
 /**
- * Identifiers of server-side things (users, workspaces, sessions, API tokens, invitations): a
- * three-letter prefix and 14 random base62 characters (~83 bits), in the style of Airtable's ids
- * (`usrA1b2C3d4E5f6G7`). The desktop app's ids (src-shared/ids.ts) name base contents, not these.
+ * Identifiers of server-side things (users, workspaces, sessions, API tokens, invitations, blob
+ * uploads): a three-letter prefix and 14 random base62 characters (~83 bits), in the style of
+ * Airtable's ids (`usrA1b2C3d4E5f6G7`). The desktop app's ids (src-shared/ids.ts) name base contents, not these.
  */
 import crypto from 'node:crypto';
 
-export type ServerIdPrefix = 'usr' | 'wsp' | 'ses' | 'tok' | 'inv';
+export type ServerIdPrefix = 'usr' | 'wsp' | 'ses' | 'tok' | 'inv' | 'upl';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 

@@ -13,6 +13,8 @@ import { STRONG_SCRYPT, type ScryptParams } from './accounts/passwords';
 import { ApiTokensService } from './api-tokens/api-tokens.service';
 import { apiTokensRoutes } from './api-tokens/api-tokens.routes';
 import { auditRoutes } from './audit/audit.routes';
+import { blobsRoutes } from './blobs/blobs.routes';
+import { BlobsService, DEFAULT_UPLOAD_IDLE_MS } from './blobs/blobs.service';
 import { RequestAuthenticator } from './auth/authenticate';
 import { createAuthenticator, type Authenticator } from './auth/authenticator';
 import { systemClock, type Clock } from './clock';
@@ -20,10 +22,11 @@ import { describeDatabase, httpUrl, type Config } from './config';
 import { openDb, type Db } from './db/db';
 import { migrate } from './db/migrate';
 import { fail } from './http/failures';
-import { json, Router } from './http/router';
+import { DEFAULT_REQUEST_TIMEOUT_MS, json, Router } from './http/router';
 import { logger as processLogger } from './logger';
 import { InvitationsService } from './workspaces/invitations.service';
 import { MembershipEvents } from './workspaces/membership-events';
+import { WorkspaceBasesService } from './workspaces/workspace-bases.service';
 import { WorkspacesService } from './workspaces/workspaces.service';
 import { workspacesRoutes } from './workspaces/workspaces.routes';
 import { attachSync } from './sync/attach-sync';
@@ -35,6 +38,7 @@ import { MetaService } from './rest/meta.service';
 import { openApiRoute } from './rest/openapi';
 import { DEFAULT_REST_RATE_LIMIT, RestRateLimiter, type RestRateLimit } from './rest/rate-limit';
 import { RecordsService } from './rest/records.service';
+import type { AttachmentRef } from '../../src-shared/schema/schema.types';
 import { restRoutes } from './rest/rest.routes';
 
 export type { Authenticator } from './auth/authenticator';
@@ -74,6 +78,15 @@ export interface SyncServerOptions {
   restRateLimit?: RestRateLimit;
   attachSync?: SyncAttach;
   logger?: Logger;
+  /** HTTP deadlines; tests shorten them. */
+  timeouts?: Partial<HttpTimeouts>;
+}
+
+export interface HttpTimeouts {
+  /** A request (body included) must arrive whole in this time; blob uploads excepted. Default 30 s. */
+  requestMs: number;
+  /** A blob upload that sends nothing for this long is cut off. Default 60 s. */
+  uploadIdleMs: number;
 }
 
 export interface SyncServer {
@@ -126,13 +139,18 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       invitations,
     });
 
-    const router = new Router({ logger: log.child({ module: 'http' }), trustProxy: config.trustProxy });
+    const timeouts: HttpTimeouts = { requestMs: DEFAULT_REQUEST_TIMEOUT_MS, uploadIdleMs: DEFAULT_UPLOAD_IDLE_MS, ...options.timeouts };
+    const router = new Router({ logger: log.child({ module: 'http' }), trustProxy: config.trustProxy, requestTimeoutMs: timeouts.requestMs });
     router.add('GET', '/health', async () => json(200, { ok: true }));
     router.add('GET', '/ready', async () => ((await databaseAnswers(db)) ? json(200, { ok: true, database: db.kind }) : fail('SERVICE_UNAVAILABLE', 'The database does not answer.', 5)));
     accountsRoutes(router, { auth, accounts });
     apiTokensRoutes(router, { auth, tokens: new ApiTokensService(db) });
-    workspacesRoutes(router, { auth, workspaces: new WorkspacesService(db), invitations });
+    workspacesRoutes(router, { auth, workspaces: new WorkspacesService(db), invitations, bases: new WorkspaceBasesService(db) });
     auditRoutes(router, { auth, db });
+    const blobs = new BlobsService(db, log.child({ module: 'blobs' }), timeouts.uploadIdleMs);
+    blobs.startSweeping();
+    cleanup.push(async () => blobs.stop());
+    blobsRoutes(router, { auth, blobs, maxBlobBytes: config.maxBlobBytes });
 
     // Documents for the REST API: the sync module's once it is attached (below), else our own.
     let docAccess: DocAccess | null = null;
@@ -140,7 +158,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       read: (ref) => docAccess!.read(ref),
       update: (ref, change) => docAccess!.update(ref, change),
     };
-    const attachmentUrl = (base: { workspaceId: string }) => (id: string) => `${publicUrl}/api/v1/workspaces/${encodeURIComponent(base.workspaceId)}/attachments/${encodeURIComponent(id)}`;
+    // Attachments whose bytes the server has (refs with sha256) link to the blob; the others have no URL.
+    const attachmentUrl = (base: { workspaceId: string }) => (ref: AttachmentRef) =>
+      ref.sha256 ? `${publicUrl}/api/v1/workspaces/${encodeURIComponent(base.workspaceId)}/blobs/${ref.sha256}?name=${encodeURIComponent(ref.name)}` : null;
     restRoutes(router, {
       db,
       auth,
@@ -150,7 +170,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     });
     openApiRoute(router, () => publicUrl);
 
-    const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 15_000 }, router.listener);
+    // Node's requestTimeout would apply to blob uploads too, which may take far longer: the router
+    // keeps the whole-request deadline for everything else (requestMs), uploads an idle deadline.
+    const server = http.createServer({ requestTimeout: 0, headersTimeout: 15_000 }, router.listener);
+    // Expect: 100-continue goes to the router too: an upload the server refuses or already has is then never sent.
+    server.on('checkContinue', router.listener);
     cleanup.push(() => stopHttp(server));
 
     if (options.attachSync) {

@@ -17,7 +17,7 @@
  */
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { decodeMessage, encodeMessage, type Framing } from '../../sync-server/src/sync/protocol';
+import { decodeMessage, encodeMessage, type Framing } from '../../src-shared/sync/protocol';
 import { recordsMap } from '../../src-shared/docs/table-doc';
 import { percentile, reportResult, log } from './bench-util';
 import { EDIT_DOC, RECORDS, tokenOf, WORKSPACE } from './sync-data';

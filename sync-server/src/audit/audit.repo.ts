@@ -19,7 +19,7 @@ export type AuditAction =
   | 'invitation.create'
   | 'invitation.revoke'
   | 'invitation.accept'
-  // For the meta API (bases, tables, fields), which records its schema changes here.
+  // Schema changes: the meta API's (bases, tables, fields) and bases registered by the app.
   | 'schema.change';
 
 export interface AuditActor {

@@ -39,3 +39,15 @@ export async function basesOfUser(q: Queryable, userId: string, workspaceIds: re
   );
   return rows.map((r) => ({ ...toBase(r), role: r.role }));
 }
+
+/** A workspace's bases, oldest first. */
+export async function basesOfWorkspace(q: Queryable, workspaceId: string): Promise<BaseRow[]> {
+  const rows = await q.query<Row>('SELECT * FROM bases WHERE workspace_id = $1 ORDER BY created_at, id', [workspaceId]);
+  return rows.map(toBase);
+}
+
+/** Inserts the base unless its id exists (whichever workspace has it); null when it did. */
+export async function insertBaseIfNew(q: Queryable, b: { id: string; workspaceId: string; name: string; createdBy: string }): Promise<BaseRow | null> {
+  const rows = await q.query<Row>('INSERT INTO bases (id, workspace_id, name, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING *', [b.id, b.workspaceId, b.name, b.createdBy]);
+  return rows[0] ? toBase(rows[0]) : null;
+}

@@ -28,6 +28,11 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'GET /api/v1/workspaces/{id}/invitations': 'List open invitations',
   'DELETE /api/v1/workspaces/{id}/invitations/{invitationId}': 'Revoke an invitation',
   'POST /api/v1/invitations/accept': 'Accept an invitation',
+  'GET /api/v1/workspaces/{id}/bases': "List a workspace's bases (any member)",
+  'POST /api/v1/workspaces/{id}/bases': 'Register a base the app made, under its own id (editors and up)',
+  'PUT /api/v1/workspaces/{id}/blobs/{sha256}': 'Upload an attachment blob named by its SHA-256 (editors and up)',
+  'GET /api/v1/workspaces/{id}/blobs/{sha256}': "Download an attachment blob of the workspace",
+  'HEAD /api/v1/workspaces/{id}/blobs/{sha256}': "An attachment blob's headers (size, ETag) without its bytes",
   'GET /api/v1/workspaces/{id}/audit': "A workspace's audit log (owners and admins)",
   'GET /api/v1/audit': 'The whole audit log (server admins)',
   'GET /v0/meta/bases': 'List bases (Airtable meta API)',
@@ -47,25 +52,61 @@ export const ROUTE_SUMMARIES: Record<string, string> = {
   'DELETE /v0/{baseId}/{table}/{recordId}': 'Delete a record',
 };
 
+/** More than a summary, where a route's behaviour is not plain from it. */
+const ROUTE_DETAILS: Record<string, Record<string, unknown>> = {
+  'POST /api/v1/workspaces/{id}/bases': {
+    description:
+      'Body `{id, name}`: `id` is the base\'s own id (`bas` + 14 letters or digits), `name` 1–255 characters. 201 registered; 200 when this workspace has the base already (unchanged); 409 BASE_ID_TAKEN when another workspace has it; 403 for commenters and viewers. Answers `{id, name, createdAt, createdBy}`.',
+  },
+  'PUT /api/v1/workspaces/{id}/blobs/{sha256}': {
+    description:
+      'The body is the raw bytes; `sha256` is their SHA-256 in 64 lowercase hex digits. Content-Length is required (411) and at most MAX_BLOB_BYTES (413, answered before any byte is read). 201 `{sha256, size}` when stored; 200 at once, without reading the body, when the workspace has the blob already (send `Expect: 100-continue` to not send it at all); 400 and nothing kept when the bytes hash differently or the upload is cut off. Bytes another workspace uploaded must still be sent in full. Access tokens of editors and up, or API tokens with data.records:write.',
+    requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+  },
+  'GET /api/v1/workspaces/{id}/blobs/{sha256}': {
+    description:
+      'Any member, or an API token with data.records:read. Always `application/octet-stream` as an attachment download (`?name=` sets the file name); `ETag` is the quoted hash, `If-None-Match` gives 304, and the bytes never change (`Cache-Control: private, max-age=31536000, immutable`). 404 when this workspace has no such blob, even if another has the bytes.',
+    parameters: [{ name: 'name', in: 'query', required: false, schema: { type: 'string' }, description: 'File name for Content-Disposition' }],
+    responses: { '200': { description: 'The bytes', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, '304': { description: 'Not modified' } },
+  },
+  'GET /v0/{baseId}/{table}': {
+    description:
+      'Attachment cells are `[{id, url, filename, size, type}]`. `url` downloads the bytes (GET /api/v1/workspaces/{id}/blobs/{sha256}, with the same bearer token); it is left out for an attachment whose bytes this server does not have (one added before sync, or not uploaded yet).',
+  },
+};
+
 const tagOf = (pattern: string): string =>
-  pattern.startsWith('/v0/meta') ? 'meta' : pattern.startsWith('/v0/') ? 'records' : (/^\/api\/v1\/([a-z]+)/.exec(pattern)?.[1] ?? 'server');
+  pattern.startsWith('/v0/meta')
+    ? 'meta'
+    : pattern.startsWith('/v0/')
+      ? 'records'
+      : pattern.includes('/blobs/')
+        ? 'blobs'
+        : pattern.endsWith('/bases')
+          ? 'bases'
+          : (/^\/api\/v1\/([a-z]+)/.exec(pattern)?.[1] ?? 'server');
 
 export function openApiDocument(routes: ReadonlyArray<{ method: Method; pattern: string }>, serverUrl: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
-    const params = [...r.pattern.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...r.pattern.matchAll(/\{([a-zA-Z][a-zA-Z0-9]*)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const op: Record<string, unknown> = {
       summary: ROUTE_SUMMARIES[`${r.method} ${r.pattern}`] ?? `${r.method} ${r.pattern}`,
       tags: [tagOf(r.pattern)],
       responses: { default: { description: 'JSON; failures are { error: { type, message } } with an Airtable-style type' } },
     };
-    if (params.length > 0) op.parameters = params;
+    const details = ROUTE_DETAILS[`${r.method} ${r.pattern}`] ?? {};
+    if (details.description) op.description = details.description;
+    if (details.requestBody) op.requestBody = details.requestBody;
+    if (details.responses) op.responses = { ...(op.responses as Record<string, unknown>), ...(details.responses as Record<string, unknown>) };
+    const extra = (details.parameters as unknown[] | undefined) ?? [];
+    if (params.length + extra.length > 0) op.parameters = [...params, ...extra];
     if (['/health', '/ready', '/openapi.json', '/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/auth/refresh'].includes(r.pattern)) op.security = [];
     (paths[r.pattern] ??= {})[r.method.toLowerCase()] = op;
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Baseplate sync server', version: '1', description: 'Accounts, workspaces and tokens under /api/v1; an Airtable-compatible API under /v0.' },
+    info: { title: 'Baseplate sync server', version: '1', description: 'Accounts, workspaces, tokens, bases and attachment blobs under /api/v1; an Airtable-compatible API under /v0.' },
     servers: [{ url: serverUrl }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An access token (bpa1.…) or a personal API token (bpt_…)' } } },
     security: [{ bearer: [] }],

@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../testing/test-db';
 import { CloseCode } from './close-codes';
-import { encodeMessage } from './protocol';
+import { encodeMessage } from '../../../src-shared/sync/protocol';
 import { eventually, startTestServer, type TestServer } from './testing/harness';
 import { RefusedUpgrade, TestClient } from './testing/test-client';
 

@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { CloseCode, type CloseCodeValue } from './close-codes';
 import type { DocRegistry } from './doc-registry';
 import type { DocPeer, LiveDoc } from './live-doc';
-import { decodeMessage, docNameProblem, encodeMessage, type Framing, type SyncMessage } from './protocol';
+import { decodeMessage, docNameProblem, encodeMessage, type Framing, type SyncMessage } from '../../../src-shared/sync/protocol';
 import { TokenBucket } from './rate-limit';
 import { canWrite, type Role, type SyncLimits, type SyncLogger } from './types';
 import { checkUpdate } from './updates';

@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { DocRef, DocStore } from './doc-store';
 import type { Fanout } from './fanout';
-import { encodeMessage, type Framing, type SyncMessage } from './protocol';
+import { encodeMessage, type Framing, type SyncMessage } from '../../../src-shared/sync/protocol';
 import type { SyncLogger } from './types';
 
 /** A socket's view of one document. */

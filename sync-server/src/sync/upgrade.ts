@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { docNameProblem, isWorkspaceId } from './protocol';
+import { docNameProblem, isWorkspaceId } from '../../../src-shared/sync/protocol';
 
 /** The subprotocol the server selects; clients that send their token as a subprotocol offer it too. */
 export const SYNC_SUBPROTOCOL = 'baseplate-sync';

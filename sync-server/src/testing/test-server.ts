@@ -14,7 +14,7 @@ import type { RestRateLimit } from '../rest/rate-limit';
 import { loadConfig } from '../config';
 import type { Db } from '../db/db';
 import { migrate } from '../db/migrate';
-import { startSyncServer, syncOverWebSocket, type SyncServer } from '../server';
+import { startSyncServer, syncOverWebSocket, type HttpTimeouts, type SyncServer } from '../server';
 import type { TestDatabase } from './test-db';
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -53,7 +53,15 @@ export interface TestServer {
 
 export const TEST_PASSWORD = 'correct horse battery';
 
-export async function startTestServer(db: Db, opts: { env?: Record<string, string>; loginLimit?: LoginLimit; sync?: boolean; restRateLimit?: RestRateLimit } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  loginLimit?: LoginLimit;
+  sync?: boolean;
+  restRateLimit?: RestRateLimit;
+  timeouts?: Partial<HttpTimeouts>;
+}
+
+export async function startTestServer(db: Db, opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-sync-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...opts.env });
   const clock = {
@@ -71,6 +79,7 @@ export async function startTestServer(db: Db, opts: { env?: Record<string, strin
     // Tests make requests faster than Airtable's 5/s unless they test the limit.
     restRateLimit: opts.restRateLimit ?? { perSecond: 1000, burst: 1000 },
     ...(opts.sync ? { attachSync: syncOverWebSocket } : {}),
+    ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
   });
 
   const api = async <T>(method: string, urlPath: string, o: RequestOptions = {}): Promise<ApiResponse<T>> => {
@@ -107,7 +116,7 @@ export async function startTestServer(db: Db, opts: { env?: Record<string, strin
 }
 
 /** The tables of the migrations, emptied before each test (CASCADE reaches tables that refer to them). */
-const TABLES = ['bases', 'doc_updates', 'doc_snapshots', 'docs', 'audit_log', 'invitations', 'memberships', 'workspaces', 'api_tokens', 'login_failures', 'refresh_tokens', 'sessions', 'users'];
+const TABLES = ['workspace_blobs', 'blobs', 'blob_chunks', 'blob_uploads', 'bases', 'doc_updates', 'doc_snapshots', 'docs', 'audit_log', 'invitations', 'memberships', 'workspaces', 'api_tokens', 'login_failures', 'refresh_tokens', 'sessions', 'users'];
 
 export interface TestWorld {
   /** The shared database of this describe block (PGlite or a PostgreSQL schema). */
@@ -115,7 +124,7 @@ export interface TestWorld {
   /** The database's connection details (PostgreSQL only), to open a second connection. */
   connection(): { url: string | undefined; schema: string | undefined };
   /** Empties the tables and starts a server; it is closed after the test. */
-  start(opts?: { env?: Record<string, string>; loginLimit?: LoginLimit; sync?: boolean; restRateLimit?: RestRateLimit }): Promise<TestServer>;
+  start(opts?: TestServerOptions): Promise<TestServer>;
 }
 
 /** Call inside a `describe`: one database for the block, a clean start for each test. */

@@ -7,7 +7,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import WebSocket from 'ws';
-import { decodeMessage, encodeMessage, type Framing, type SyncMessage } from '../protocol';
+import { decodeMessage, encodeMessage, type Framing, type SyncMessage } from '../../../../src-shared/sync/protocol';
 
 export class RefusedUpgrade extends Error {
   constructor(readonly status: number) {

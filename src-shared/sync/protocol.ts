@@ -2,10 +2,10 @@
  * The wire format: y-websocket messages (y-protocols sync + awareness, lib0 encoding), either one
  * document per socket ('room', what a stock y-websocket client speaks) or many documents on one
  * socket ('app': every message prefixed with its document's name as a lib0 var string). Two
- * message types are ours, on app sockets only: unsubscribe (100) and ack (101). See README.md.
+ * message types are ours, on app sockets only: unsubscribe (100) and ack (101). See
+ * sync-server/src/sync/README.md.
  *
- * Pure functions over bytes: the engine's client can use the same encoding (this file imports
- * only lib0, so it can move to src-shared when the desktop client is built).
+ * Pure functions over bytes (lib0 only): the sync server and the engine's sync client share them.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
