@@ -7,6 +7,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { isEngineMethod, unknownMethod } from '../src-shared/api/engine.rpc';
+import { ENGINE_EVENTS } from '../src-shared/api/engine.contract';
 import { channelTransport, type CallMessage } from '../src-shared/api/engine.wire';
 import {
   SHELL_IPC, menuCommandSchema, type DesktopBridge, type DialogRequest, type MenuCommand,
@@ -58,8 +59,7 @@ const transport = channelTransport({
 const bridge: DesktopBridge = {
   engine: {
     call: (method, input) => (isEngineMethod(method) ? transport.call(method, input) : Promise.resolve(unknownMethod(method))),
-    onChange: (listener) => transport.subscribe('change', listener),
-    onProgress: (listener) => transport.subscribe('progress', listener),
+    on: (event, listener) => (ENGINE_EVENTS.includes(event) ? transport.subscribe(event, listener) : () => undefined),
     onLost: (listener) => {
       const once = (reason: string): void => listener(reason);
       closeListeners.add(once);

@@ -22,6 +22,14 @@ export const ERROR_CODES = [
   'INTEGRITY',
   /** A file could not be read by its extraction worker (it failed, hung or ran out of memory). */
   'EXTRACTION_FAILED',
+  /** The base is synced and this person's role there cannot change it (viewer, commenter). */
+  'READ_ONLY',
+  /** A sync server needs a (new) sign-in. */
+  'NOT_SIGNED_IN',
+  /** A sync server could not be reached. */
+  'SERVER_UNREACHABLE',
+  /** A sync server refused the request (its message says why). */
+  'SERVER_REFUSED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -18,6 +18,7 @@ import { WorkerPool } from '../workers/pool';
 import { workerUrl } from '../workers/start';
 import type { ExtractJob } from '../workers/extract/extract.worker';
 import type { FileExtraction } from '../workers/extract/file-extraction';
+import { defaultDataDir } from '../engine/sync/data-dir';
 
 const HELP = `baseplate — Baseplate's command line: bases, tables, records, CSV.
 
@@ -174,7 +175,7 @@ async function serve(args: ParsedArgs): Promise<number> {
   const given = one(args, 'port') ?? process.env.PORT;
   const port = given === undefined || given === '' ? 0 : Number(given);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw usage(`the port must be a whole number from 0 to 65535, got '${given}'`);
-  const engine = new Engine();
+  const engine = new Engine({ dataDir: defaultDataDir() });
   let server;
   try {
     server = await startWebServer({ engine, port, staticDir: rendererDir() });

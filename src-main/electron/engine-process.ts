@@ -2,7 +2,7 @@
  * The desktop app's engine: a utilityProcess the main process starts, so SQLite and Yjs work never
  * blocks a window. Each window gets its own MessagePort (sent with `{ t: 'connect' }`) carrying
  * the wire protocol of src-shared/api/engine.wire.ts as structured clones; every port receives the
- * engine's change and progress events. `{ t: 'shutdown' }` closes every base and exits.
+ * engine's events. `{ t: 'shutdown' }` closes every base and exits.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { useSqliteBinding } from '../engine/db/sqlite';
 import { Engine } from '../engine/engine';
 import { logger } from '../engine/logger';
 import { answerCall, forwardEvents } from '../engine/wire-host';
+import { defaultDataDir } from '../engine/sync/data-dir';
 import { useBuiltWorkers } from '../workers/start';
 
 const log = logger.child({ module: 'engine-process' });
@@ -20,7 +21,7 @@ useBuiltWorkers(path.dirname(fileURLToPath(import.meta.url)));
 // apps have theirs rebuilt by electron-builder and need nothing.
 useSqliteBinding(process.env.BASEPLATE_SQLITE_BINDING);
 
-const engine = new Engine();
+const engine = new Engine({ dataDir: defaultDataDir() });
 const ports = new Set<MessagePortMain>();
 forwardEvents(engine, (msg) => {
   for (const port of ports) port.postMessage(msg);

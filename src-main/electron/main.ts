@@ -64,7 +64,12 @@ function run(): void {
   // ---- the engine process ----
   const startEngine = (): UtilityProcess => {
     if (engine) return engine;
-    const child = utilityProcess.fork(ENGINE_ENTRY, [], { serviceName: 'Baseplate engine', stdio: 'inherit' });
+    // The engine keeps sign-ins to sync servers in the app's own data folder.
+    const child = utilityProcess.fork(ENGINE_ENTRY, [], {
+      serviceName: 'Baseplate engine',
+      stdio: 'inherit',
+      env: { ...process.env, BASEPLATE_DATA_DIR: app.getPath('userData') },
+    });
     child.on('exit', (code) => {
       if (engine === child) engine = null;
       if (quitting) return;

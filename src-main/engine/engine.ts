@@ -8,7 +8,9 @@ import nodePath from 'node:path';
 import { EngineError } from '../../src-shared/errors';
 import type { EngineHandlers, EngineMethod } from '../../src-shared/api/engine.contract';
 import { dispatch } from '../../src-shared/api/engine.rpc';
-import type { BaseInfo, ChangeEvent, JobItem, ProgressEvent } from '../../src-shared/api/engine.dto';
+import type { BaseInfo, ChangeEvent, JobItem, PresenceEvent, ProgressEvent, SyncStatus } from '../../src-shared/api/engine.dto';
+import type { EngineEventMap, EngineEventName } from '../../src-shared/api/engine.contract';
+import { SyncManager } from './sync/sync-manager';
 import type { Result } from '../../src-shared/errors';
 import { BaseSession } from './base/base-session';
 import { WriteLock, type BaseContext } from './base/base-context';
@@ -47,6 +49,11 @@ export interface EngineOptions {
   idleUnloadMs?: number;
   /** Time a drawing may take to read, ms. */
   extractionTimeMs?: number;
+  /**
+   * Where this person's sign-ins to sync servers are kept (`defaultDataDir()` in the app and
+   * browser mode). Without it the engine syncs nothing.
+   */
+  dataDir?: string;
 }
 
 const log = logger.child({ module: 'engine' });
@@ -56,6 +63,9 @@ export class Engine {
   private readonly jobs = new Map<string, AbortController>();
   private readonly changeListeners = new Set<(e: ChangeEvent) => void>();
   private readonly progressListeners = new Set<(e: ProgressEvent) => void>();
+  private readonly syncListeners = new Set<(e: SyncStatus) => void>();
+  private readonly presenceListeners = new Set<(e: PresenceEvent) => void>();
+  readonly sync: SyncManager;
   /** Bases with background search-index work scheduled. */
   private readonly searchWork = new Set<string>();
   private nextHandle = 1;
@@ -69,7 +79,48 @@ export class Engine {
     const every = options.maintenanceMs ?? 5_000;
     this.timer = every > 0 ? setInterval(() => this.maintain(), every) : null;
     this.timer?.unref();
+    this.sync = new SyncManager(options.dataDir ?? null, {
+      open: (file, create) => this.context(this.open(file, !!create, create?.baseId).base),
+      close: (handle) => this.closeBase(handle),
+      info: (ctx) => this.info(ctx),
+      contexts: () => this.bases.values(),
+      emitStatus: (s) => this.syncListeners.forEach((l) => l(s)),
+      emitPresence: (base, peers) => this.presenceListeners.forEach((l) => l({ base, peers })),
+      progress: (base, job, done, total, phase) => this.progressListeners.forEach((l) => l({ base, job, done, total, phase })),
+      registerJob: (job, abort) => {
+        this.jobs.set(job, abort);
+        return () => this.jobs.delete(job);
+      },
+    });
     this.handlers = this.buildHandlers();
+  }
+
+  onDidSync(listener: (e: SyncStatus) => void): () => void {
+    this.syncListeners.add(listener);
+    return () => this.syncListeners.delete(listener);
+  }
+
+  onDidPresence(listener: (e: PresenceEvent) => void): () => void {
+    this.presenceListeners.add(listener);
+    return () => this.presenceListeners.delete(listener);
+  }
+
+  /** Subscribes to any of the engine's events by name. */
+  on<E extends EngineEventName>(event: E, listener: (e: EngineEventMap[E]) => void): () => void {
+    const sets: { [K in EngineEventName]: Set<(e: EngineEventMap[K]) => void> } = {
+      change: this.changeListeners, progress: this.progressListeners, sync: this.syncListeners, presence: this.presenceListeners,
+    };
+    const set = sets[event] as Set<(e: EngineEventMap[E]) => void>;
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  private closeBase(handle: string): Promise<void> {
+    return this.locked(handle, (ctx) => {
+      this.sync.detach(ctx.handle);
+      ctx.session.close();
+      this.bases.delete(ctx.handle);
+    });
   }
 
   /** Validates and runs one call; failures come back as data. */
@@ -94,11 +145,11 @@ export class Engine {
     return ctx;
   }
 
-  private open(path: string, create: boolean): BaseInfo {
+  private open(path: string, create: boolean, baseId?: string): BaseInfo {
     for (const ctx of this.bases.values()) {
       if (!create && ctx.session.file === nodePath.resolve(path)) return this.info(ctx);
     }
-    const session = new BaseSession(path, { create, actor: this.actor, ...(this.options.now ? { now: this.options.now } : {}) });
+    const session = new BaseSession(path, { create, actor: this.actor, ...(baseId ? { baseId } : {}), ...(this.options.now ? { now: this.options.now } : {}) });
     const handle = `b${this.nextHandle++}`;
     const ctx: BaseContext = { handle, session, undo: new UndoStack(), lock: new WriteLock() };
     session.onDidChange((e) => {
@@ -115,6 +166,7 @@ export class Engine {
         (e: unknown) => log.warn({ base: handle, err: (e as Error).message }, 'collecting attachments failed'),
       );
     log.info({ base: handle, migrated: session.migrated }, create ? 'base created' : 'base opened');
+    this.sync.attach(ctx);
     return this.info(ctx);
   }
 
@@ -170,12 +222,7 @@ export class Engine {
     return {
       'base.create': (i) => this.open(i.path, true),
       'base.open': (i) => this.open(i.path, false),
-      'base.close': (i) =>
-        w(i.base, (ctx) => {
-          ctx.session.close();
-          this.bases.delete(ctx.handle);
-          return null;
-        }),
+      'base.close': async (i) => (await this.closeBase(i.base), null),
       'base.check': (i) => w(i.base, (ctx) => checkBase(ctx.session)),
       'base.rebuild': (i) =>
         w(i.base, (ctx) => {
@@ -264,6 +311,19 @@ export class Engine {
         job?.abort();
         return { cancelled: !!job };
       },
+      'sync.signIn': (i) => this.sync.signIn(i),
+      'sync.signOut': async (i) => (await this.sync.signOut(i.server), null),
+      'sync.accounts': () => this.sync.accounts(),
+      'sync.workspaces': (i) => this.sync.remoteWorkspaces(i.server),
+      'sync.createWorkspace': (i) => this.sync.createWorkspace(i.server, i.name),
+      'sync.acceptInvitation': (i) => this.sync.acceptInvitation(i.invitation, i.server),
+      'sync.publish': (i) => this.sync.publish(r(i.base), i.server, i.workspace),
+      'sync.clone': (i) => this.sync.clone(i),
+      'sync.status': (i) => (i.base ? [this.sync.status(r(i.base))] : [...this.bases.values()].map((ctx) => this.sync.status(ctx))),
+      'sync.unlink': (i) => this.sync.unlink(r(i.base)),
+      'sync.retry': (i) => this.sync.retry(r(i.base)),
+      'sync.presence': (i) => (this.sync.setPresence(r(i.base), i.table, i.cell), null),
+      'sync.peers': (i) => this.sync.peers(r(i.base)),
     } satisfies EngineHandlers;
   }
 
@@ -310,6 +370,7 @@ export class Engine {
   }
 
   close(): void {
+    this.sync.close();
     if (this.timer) clearInterval(this.timer);
     void this.extractionPool?.close();
     this.extractionPool = null;

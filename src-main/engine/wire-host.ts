@@ -19,10 +19,11 @@ export async function answerCall(engine: Engine, raw: unknown, reply: (msg: Serv
 
 /** Forwards the engine's events to a host's peers; returns the function that stops it. */
 export function forwardEvents(engine: Engine, send: (msg: ServerMessage) => void): () => void {
-  const offChange = engine.onDidChange((data) => send({ t: 'event', event: 'change', data }));
-  const offProgress = engine.onDidProgress((data) => send({ t: 'event', event: 'progress', data }));
-  return () => {
-    offChange();
-    offProgress();
-  };
+  const offs = [
+    engine.onDidChange((data) => send({ t: 'event', event: 'change', data })),
+    engine.onDidProgress((data) => send({ t: 'event', event: 'progress', data })),
+    engine.onDidSync((data) => send({ t: 'event', event: 'sync', data })),
+    engine.onDidPresence((data) => send({ t: 'event', event: 'presence', data })),
+  ];
+  return () => offs.forEach((off) => off());
 }

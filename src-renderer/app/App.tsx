@@ -138,7 +138,7 @@ export function App(): React.JSX.Element {
   return (
     <>
       {banners}
-      {base ? <BaseView engine={engine} base={base} onClose={() => opened(null)} /> : <StartScreen onOpen={openBase} />}
+      {base ? <BaseView engine={engine} base={base} onClose={() => opened(null)} /> : <StartScreen engine={engine} onOpen={openBase} onOpened={opened} />}
     </>
   );
 }

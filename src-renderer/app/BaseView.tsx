@@ -1,5 +1,8 @@
-/** An open base: its tables in a sidebar, the selected table's grid beside it. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+/**
+ * An open base: its tables in a sidebar, the selected table's grid beside it. A synced base also
+ * shows its sync state and who else is in it (app/sync/), and is read-only for viewers.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isDrawingFileName } from '../../src-shared/drawing/drawing-files';
 import type { EngineClient } from '../../src-shared/api/engine.contract';
 import type { BaseInfo, BaseSchema } from '../../src-shared/api/engine.dto';
@@ -9,6 +12,11 @@ import { ImportDialog } from './ImportDialog';
 import { useDrawingDrop } from './drawings/DrawingDrop';
 import { DrawingMappingDialog } from './DrawingMappingDialog';
 import { ErrorLine, NoticeLine } from './Messages';
+import { SyncBadge } from './sync/SyncBadge';
+import { PeerAvatars, PeersAtTable } from './sync/Presence';
+import { peerCellsOf } from './sync/grid-presence';
+import { READ_ONLY_NOTE, isReadOnlyRole } from './sync/sync-text';
+import { usePeers, usePresenceReporter, useSyncStatus } from './sync/use-sync';
 
 interface Props {
   engine: EngineClient;
@@ -26,6 +34,11 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [mapping, setMapping] = useState(false);
+  const [syncStatus, setSyncStatus] = useSyncStatus(engine, base.base);
+  const synced = !!syncStatus && syncStatus.state !== 'local';
+  const readOnly = synced && isReadOnlyRole(syncStatus.role);
+  const peers = usePeers(engine, base.base, synced);
+  const reportCell = usePresenceReporter(engine, base.base, synced, tableId);
 
   const reload = useCallback(async () => {
     const s = await engine['schema.get']({ base: base.base });
@@ -145,6 +158,7 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
   };
 
   const table = schema.tables.find((t) => t.id === tableId) ?? null;
+  const peerCells = useMemo(() => peerCellsOf(peers, table), [peers, table]);
   const drop = useDrawingDrop(engine, base.base, table, setError);
   const filePicker = useRef<HTMLInputElement | null>(null);
   const folderPicker = useRef<HTMLInputElement | null>(null);
@@ -152,6 +166,7 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
     drop.addFiles(Array.from(e.target.files ?? []));
     e.target.value = '';
   };
+  const baseName = base.path.split(/[\\/]/).pop() ?? base.path;
   return (
     <div className="base">
       <nav className="sidebar" aria-label="Tables">
@@ -160,8 +175,17 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
             ← Bases
           </button>
           <div className="base-name" title={base.path}>
-            {base.path.split(/[\\/]/).pop()}
+            {baseName}
           </div>
+          <div className="base-sync">
+            {syncStatus && <SyncBadge engine={engine} base={base.base} baseName={baseName} status={syncStatus} onStatus={setSyncStatus} />}
+            <PeerAvatars peers={peers} />
+          </div>
+          {readOnly && (
+            <p className="read-only-note" role="note">
+              {READ_ONLY_NOTE}
+            </p>
+          )}
         </header>
         <ul>
           {schema.tables.map((t) => (
@@ -186,8 +210,9 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
                     aria-current={t.id === tableId}
                     title="Double-click or F2 to rename; Alt+↑/↓ to move"
                     onClick={() => setTableId(t.id)}
-                    onDoubleClick={() => setRenaming({ id: t.id, name: t.name })}
+                    onDoubleClick={() => !readOnly && setRenaming({ id: t.id, name: t.name })}
                     onKeyDown={(e) => {
+                      if (readOnly) return;
                       if (e.key === 'F2') setRenaming({ id: t.id, name: t.name });
                       if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
                         e.preventDefault();
@@ -197,9 +222,12 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
                   >
                     {t.name}
                   </button>
-                  <button type="button" className="icon" aria-label={`Delete table ${t.name}`} onClick={() => setConfirmDelete(t.id)}>
-                    ×
-                  </button>
+                  <PeersAtTable peers={peers} table={t} />
+                  {!readOnly && (
+                    <button type="button" className="icon" aria-label={`Delete table ${t.name}`} onClick={() => setConfirmDelete(t.id)}>
+                      ×
+                    </button>
+                  )}
                 </div>
               )}
               {confirmDelete === t.id && (
@@ -227,19 +255,21 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
             void createTable();
           }}
         >
-          <input aria-label="New table name" placeholder="New table" value={newName} onChange={(e) => setNewName(e.target.value)} />
-          <button type="submit">Add</button>
+          <input aria-label="New table name" placeholder="New table" value={newName} onChange={(e) => setNewName(e.target.value)} disabled={readOnly} />
+          <button type="submit" disabled={readOnly}>
+            Add
+          </button>
         </form>
-        <button type="button" onClick={() => setImporting({ path: '' })}>
+        <button type="button" disabled={readOnly} onClick={() => setImporting({ path: '' })}>
           Import CSV…
         </button>
-        <button type="button" disabled={!table} title="One record per drawing (DXF, PDF, PNG, JPEG, TIFF); or drop files or folders on the table" onClick={() => filePicker.current?.click()}>
+        <button type="button" disabled={!table || readOnly} title="One record per drawing (DXF, PDF, PNG, JPEG, TIFF); or drop files or folders on the table" onClick={() => filePicker.current?.click()}>
           Add drawings…
         </button>
-        <button type="button" disabled={!table} title="Every drawing in a folder and its subfolders, one record each" onClick={() => folderPicker.current?.click()}>
+        <button type="button" disabled={!table || readOnly} title="Every drawing in a folder and its subfolders, one record each" onClick={() => folderPicker.current?.click()}>
           Add a folder of drawings…
         </button>
-        <button type="button" disabled={!table} title="Which values read from drawings go into which fields; apply them again" onClick={() => setMapping(true)}>
+        <button type="button" disabled={!table || readOnly} title="Which values read from drawings go into which fields; apply them again" onClick={() => setMapping(true)}>
           Drawing fields…
         </button>
         <input ref={filePicker} type="file" multiple hidden accept=".dxf,.pdf,.png,.jpg,.jpeg,.tif,.tiff" data-testid="add-drawings-input" onChange={picked} />
@@ -277,7 +307,11 @@ export function BaseView({ engine, base, onClose }: Props): React.JSX.Element {
         />
       )}
       <section className={drop.over ? 'content drop-target' : 'content'} {...drop.zone}>
-        {table ? <GridView key={table.id} engine={engine} base={base.base} table={table} /> : <p className="empty">This base has no tables yet. Add one on the left.</p>}
+        {table ? (
+          <GridView key={table.id} engine={engine} base={base.base} table={table} readOnly={readOnly} peerCells={peerCells} onCellFocus={reportCell} />
+        ) : (
+          <p className="empty">This base has no tables yet. Add one on the left.</p>
+        )}
         {drop.over && (
           <div className={`drop-overlay ${drop.over}`} data-testid="drop-overlay" aria-hidden="true">
             {!table ? 'Add a table first' : drop.over === 'cell' ? 'Drop to attach the drawings to this record' : `Drop drawings or folders: one record per drawing in ${table.name}`}

@@ -1,18 +1,25 @@
 /**
  * Start screen: recent bases, create a base, open a base: with the system's file dialogs in the
- * desktop app, by typing a path in either.
+ * desktop app, by typing a path in either. Below them, the team servers this machine is signed in
+ * to and their bases, and joining a workspace with an invitation link (app/sync/TeamSection.tsx).
  */
 import { useState } from 'react';
+import type { EngineClient } from '../../src-shared/api/engine.contract';
+import type { BaseInfo } from '../../src-shared/api/engine.dto';
 import { desktopShell } from '../engine/desktop';
 import { forgetBase, recentBases } from './recent';
 import { ErrorLine } from './Messages';
+import { TeamSection } from './sync/TeamSection';
 
 interface Props {
+  engine: EngineClient;
   /** Creates or opens the base at `path` and shows it; fails with a message to show here. */
   onOpen(what: 'create' | 'open', path: string): Promise<void>;
+  /** Shows a base the engine has already opened (one downloaded from a team server). */
+  onOpened(info: BaseInfo): void;
 }
 
-export function StartScreen({ onOpen }: Props): React.JSX.Element {
+export function StartScreen({ engine, onOpen, onOpened }: Props): React.JSX.Element {
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -105,6 +112,7 @@ export function StartScreen({ onOpen }: Props): React.JSX.Element {
           </ul>
         </section>
       )}
+      <TeamSection engine={engine} busy={busy} onOpenPath={(p) => void run('open', p)} onOpened={onOpened} />
     </main>
   );
 }

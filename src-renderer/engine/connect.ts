@@ -5,7 +5,7 @@
  * carries.
  */
 import type { EngineClient } from '../../src-shared/api/engine.contract';
-import { createEngineClient, type ClientTransport } from '../../src-shared/api/engine.rpc';
+import { createEngineClient } from '../../src-shared/api/engine.rpc';
 import './desktop';
 import { socketTransport } from '../../src-shared/api/engine.wire';
 
@@ -36,8 +36,7 @@ export function connectEngine(): Promise<EngineClient> {
     return Promise.resolve(
       createEngineClient({
         call: (method, input) => desktop.engine.call(method, input),
-        subscribe: ((event: 'change' | 'progress', listener: (e: unknown) => void) =>
-          event === 'change' ? desktop.engine.onChange(listener) : desktop.engine.onProgress(listener)) as ClientTransport['subscribe'],
+        subscribe: (event, listener) => desktop.engine.on(event, listener),
       }),
     );
   }

@@ -24,6 +24,8 @@ import { GroupedView } from './GroupedView';
 import { formatTsv, parseTsv } from '../../src-shared/text/tsv';
 import { ErrorLine, NoticeLine } from '../app/Messages';
 import { desktopShell, onAppCommand } from '../engine/desktop';
+import { NO_PEER_CELLS, peerCellColumn, usePeerCellsRefresh, type PeerCells } from '../app/sync/grid-presence';
+import { READ_ONLY_NOTE } from '../app/sync/sync-text';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -35,10 +37,17 @@ interface Props {
   engine: EngineClient;
   base: string;
   table: TableSchema;
+  /** A synced base this person may only view: nothing edits, nothing adds. */
+  readOnly?: boolean;
+  /** Cells other people have selected (synced bases): outlined in their colour. */
+  peerCells?: PeerCells;
+  /** The cell this person selected (or none), for the others to see. */
+  onCellFocus?(cell: { record: string; field: string } | null): void;
 }
 
-export function GridView({ engine, base, table }: Props): React.JSX.Element {
+export function GridView({ engine, base, table, readOnly = false, peerCells = NO_PEER_CELLS, onCellFocus }: Props): React.JSX.Element {
   const api = useRef<GridApi<RecordOut> | null>(null);
+  const peerCellsRef = usePeerCellsRefresh(api, peerCells);
   const [count, setCount] = useState<number | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -102,9 +111,10 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
 
   const toggle = useCallback(
     (id: string, fieldId: string, value: boolean) => {
+      if (readOnly) return setStatus(READ_ONLY_NOTE);
       engine['records.update']({ base, table: table.id, updates: [{ id, fields: { [fieldId]: value || null } }] }).catch((e: Error) => setStatus(e.message));
     },
-    [engine, base, table.id],
+    [engine, base, table.id, readOnly],
   );
 
   const columns = useMemo<Array<ColDef<RecordOut>>>(
@@ -138,7 +148,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           colId: f.id,
           headerName: f.name,
           field: `fields.${f.id}` as never,
-          editable: !def.computed,
+          editable: !def.computed && !readOnly,
           sortable: true,
           cellDataType: false,
           hide: view.hidden.includes(f.id),
@@ -146,10 +156,11 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           sortIndex: sortAt >= 0 ? sortAt : null,
           ...(view.widths[f.id] ? { width: view.widths[f.id] } : {}),
           ...columnFor(f, toggle, pattern),
+          ...peerCellColumn(peerCellsRef),
         };
       }),
     ],
-    [table, view, toggle, pattern],
+    [table, view, toggle, pattern, readOnly, peerCellsRef],
   );
 
   // Answers to an older query (a previous search or view) are dropped: the key of the query the
@@ -267,6 +278,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
       e.preventDefault();
       e.clipboardData?.setData('text/plain', formatTsv(b.rows.map((r) => b.fields.map((f) => displayText(f, r.fields[f.id] as CellValue | undefined)))));
       if (!cut) return;
+      if (readOnly) return setStatus(READ_ONLY_NOTE);
       const editable = b.fields.filter((f) => !getFieldType(f.type).computed);
       engine['records.update']({ base, table: table.id, updates: b.rows.map((r) => ({ id: r.id, fields: Object.fromEntries(editable.map((f) => [f.id, null])) })) }).catch(
         (err: Error) => setStatus(err.message),
@@ -274,6 +286,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
     };
     const onPaste = (e: ClipboardEvent): void => {
       if (busyEditing(e.target)) return;
+      if (readOnly) return setStatus(READ_ONLY_NOTE);
       const a = api.current;
       const focus = a?.getFocusedCell();
       const text = e.clipboardData?.getData('text/plain') ?? '';
@@ -335,7 +348,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
       el.removeEventListener('cut', cut);
       el.removeEventListener('paste', onPaste);
     };
-  }, [engine, base, table, count]);
+  }, [engine, base, table, count, readOnly]);
 
   const addRecord = async (): Promise<void> => {
     try {
@@ -429,7 +442,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           Export CSV…
         </button>
         {popover === 'export' && <ExportForm engine={engine} base={base} table={table} view={view} onDone={(message) => { setPopover(null); if (message) setNotice(message); }} />}
-        <button type="button" onClick={() => setShowAddField((v) => (v === false ? true : false))} aria-expanded={showAddField !== false}>
+        <button type="button" disabled={readOnly} onClick={() => setShowAddField((v) => (v === false ? true : false))} aria-expanded={showAddField !== false}>
           + Field
         </button>
         {popover === 'filter' && (
@@ -469,10 +482,10 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
             </div>
           </div>
         )}
-        <button type="button" onClick={() => void deleteSelected()} title="Delete the selected records (Ctrl+Z brings them back)">
+        <button type="button" disabled={readOnly} onClick={() => void deleteSelected()} title="Delete the selected records (Ctrl+Z brings them back)">
           Delete record
         </button>
-        <button type="button" onClick={() => void addRecord()}>
+        <button type="button" disabled={readOnly} onClick={() => void addRecord()}>
           + Add record
         </button>
       </div>
@@ -505,6 +518,7 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
             if (!field) return;
             const order = orderedFields(table, view).map((f) => f.id);
             const fail = (e: Error): void => setStatus(e.message);
+            if (readOnly && ['edit', 'insertLeft', 'insertRight', 'delete'].includes(action)) return setStatus(READ_ONLY_NOTE);
             switch (action) {
               case 'edit':
                 return setEditingField(field);
@@ -590,6 +604,12 @@ export function GridView({ engine, base, table }: Props): React.JSX.Element {
           getRowId={(p) => p.data.id}
           onGridReady={(e) => (api.current = e.api)}
           onCellValueChanged={onEdit}
+          onCellFocused={(e) => {
+            // Where this person is, for the others in a synced base (not the row-number column).
+            const col = e.column && typeof e.column === 'object' ? e.column.getColId() : null;
+            const record = e.rowIndex === null ? undefined : e.api.getDisplayedRowAtIndex(e.rowIndex)?.data?.id;
+            onCellFocus?.(record && col && col !== '#' ? { record, field: col } : null);
+          }}
           preventDefaultOnContextMenu
           onColumnHeaderContextMenu={(e) => {
             const id = 'getColId' in e.column ? e.column.getColId() : null;

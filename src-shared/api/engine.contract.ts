@@ -15,6 +15,7 @@ import type {
   RecordOut, UndoState, BaseSchema, FieldSchema, TableSchema, ViewSchema, ChangeEvent, ProgressEvent,
 } from './engine.dto';
 import type { AttachmentFindResult, DrawingAttachResult, DrawingMappingInfo, DrawingReapplyResult } from './engine.dto';
+import type { PresenceEvent, PresencePeer, RemoteWorkspace, SyncAccount, SyncStatus } from './engine.dto';
 import { DRAWING_KEYS } from '../schema/drawing-mapping';
 
 const out = <T>() => z.custom<T>(() => true);
@@ -24,6 +25,14 @@ const base = z.string().min(1);
 const path = z.string().min(1).max(4096);
 const fieldValues = z.record(z.string(), z.unknown());
 const MAX_BATCH = 100_000;
+/** A sync server's address: http or https, a host, maybe a port and path; no credentials in it. */
+const SERVER_URL_RE = /^https?:\/\/[A-Za-z0-9.\-\[\]:]+(\/[^\s?#]*)?$/i;
+const server = z
+  .string()
+  .trim()
+  .max(2048)
+  .regex(SERVER_URL_RE, 'a server address starts with http:// or https:// (for example https://sync.example.com), with no user name or password in it');
+const remoteId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'not an id the server gives');
 
 const fieldInput = z.strictObject({
   name,
@@ -225,6 +234,54 @@ export const engineContract = {
   },
   'csv.export': { input: z.strictObject({ base, table: ref, view: ref.optional(), path }), output: out<{ rows: number }>() },
   'job.cancel': { input: z.strictObject({ job: z.string().min(1) }), output: out<{ cancelled: boolean }>() },
+
+  /**
+   * Signs in to a sync server (or registers, with `register` and `name`); the sign-in is kept on
+   * this machine so bases linked to that server sync whenever they are open.
+   */
+  'sync.signIn': {
+    input: z.strictObject({
+      server, email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024),
+      register: z.boolean().default(false), name: z.string().trim().max(200).optional(),
+    }),
+    output: out<SyncAccount>(),
+  },
+  /** Signs out (the server forgets the sign-in too when it can be reached); linked bases stop syncing. */
+  'sync.signOut': { input: z.strictObject({ server }), output: out<null>() },
+  'sync.accounts': { input: z.strictObject({}), output: out<SyncAccount[]>() },
+  /** The server's workspaces this account is a member of, with their bases and this machine's copies. */
+  'sync.workspaces': { input: z.strictObject({ server }), output: out<RemoteWorkspace[]>() },
+  'sync.createWorkspace': { input: z.strictObject({ server, name }), output: out<RemoteWorkspace>() },
+  /**
+   * Joins a workspace with an invitation: the link someone sent (`https://server/invite/bpi_…`,
+   * which names the server) or its token with `server`. Needs a sign-in to that server.
+   */
+  'sync.acceptInvitation': {
+    input: z.strictObject({ invitation: z.string().trim().min(8).max(4096), server: server.optional() }),
+    output: out<RemoteWorkspace>(),
+  },
+  /** Puts an open local base on the server, in `workspace`, and keeps it in sync from now on. */
+  'sync.publish': { input: z.strictObject({ base, server, workspace: remoteId }), output: out<SyncStatus>() },
+  /**
+   * Copies a server base to a new file at `path` and opens it (synced: every doc is here when this
+   * returns). A job: progress by documents received, cancellable (the file is removed then).
+   */
+  'sync.clone': {
+    input: z.strictObject({ server, workspace: remoteId, remoteBase: remoteId, path, job: z.string().min(1).max(100).optional() }),
+    output: out<BaseInfo>(),
+  },
+  /** How open bases stand with their servers (one base, or all open ones). */
+  'sync.status': { input: z.strictObject({ base: base.optional() }), output: out<SyncStatus[]>() },
+  /** Stops syncing a base; its file stays, with everything in it, as a local base. */
+  'sync.unlink': { input: z.strictObject({ base }), output: out<SyncStatus>() },
+  /** Tries to reach the server now (after offline or an error the person fixed). */
+  'sync.retry': { input: z.strictObject({ base }), output: out<SyncStatus>() },
+  /** Where this person is in a base: the table shown and the selected cell; others see it live. */
+  'sync.presence': {
+    input: z.strictObject({ base, table: ref.nullable(), cell: z.strictObject({ record: z.string().min(1).max(64), field: z.string().min(1).max(64) }).nullable() }),
+    output: out<null>(),
+  },
+  'sync.peers': { input: z.strictObject({ base }), output: out<PresencePeer[]>() },
 } as const;
 
 export type EngineContract = typeof engineContract;
@@ -244,14 +301,20 @@ export type EngineHandlers = { [M in EngineMethod]: (input: ParsedInput<M>) => P
 export interface EngineEventMap {
   change: ChangeEvent;
   progress: ProgressEvent;
+  /** A base's sync status changed. */
+  sync: SyncStatus;
+  /** Who is where in a base changed. */
+  presence: PresenceEvent;
 }
 export type EngineEventName = keyof EngineEventMap;
-export const ENGINE_EVENTS: readonly EngineEventName[] = ['change', 'progress'];
+export const ENGINE_EVENTS: readonly EngineEventName[] = ['change', 'progress', 'sync', 'presence'];
 
 export interface EngineEvents {
   /** Subscribes to an event; returns the unsubscribe function. */
   onDidChange(listener: (e: ChangeEvent) => void): () => void;
   onDidProgress(listener: (e: ProgressEvent) => void): () => void;
+  onDidSync(listener: (e: SyncStatus) => void): () => void;
+  onDidPresence(listener: (e: PresenceEvent) => void): () => void;
 }
 
 export type { RecordOut, QueryPage, GroupNode };

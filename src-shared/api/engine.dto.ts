@@ -237,3 +237,69 @@ export interface JobItem {
 }
 
 export type { BaseSchema, TableSchema, FieldSchema, ViewSchema, DrawingKey, DrawingMappingEntry };
+
+/** A member's role in a server workspace (the sync server's roles). */
+export type SyncRole = 'owner' | 'admin' | 'editor' | 'commenter' | 'viewer';
+
+/** Someone signed in to a sync server from this machine. */
+export interface SyncAccount {
+  /** The server's address, normalized (`https://host[:port]`, no trailing slash). */
+  server: string;
+  user: { id: string; email: string; name: string };
+}
+
+/** A base on a sync server, and where this machine keeps its copy (if it has one). */
+export interface RemoteBase {
+  id: string;
+  name: string;
+  localPath: string | null;
+}
+
+export interface RemoteWorkspace {
+  id: string;
+  name: string;
+  role: SyncRole;
+  bases: RemoteBase[];
+}
+
+/**
+ * How an open base stands with its server:
+ * - `local`: not connected to a server;
+ * - `syncing`: connected, exchanging changes (`pending` local changes not yet stored there);
+ * - `synced`: everything here is on the server and everything there is here;
+ * - `offline`: the server cannot be reached; changes are kept here and sent on reconnect;
+ * - `error`: syncing stopped until the person acts (`reason` says what to do).
+ */
+export type SyncState = 'local' | 'synced' | 'syncing' | 'offline' | 'error';
+
+export interface SyncStatus {
+  base: string;
+  baseId: string;
+  state: SyncState;
+  /** Words for a person: why offline or what went wrong. */
+  reason?: string;
+  server?: string;
+  workspace?: { id: string; name: string };
+  role?: SyncRole;
+  /** Who this machine is signed in as on that server. */
+  user?: { id: string; name: string };
+  /** Local changes not yet acknowledged by the server. */
+  pending: number;
+  /** When this base was last fully in step with the server (ms since epoch). */
+  lastSyncedAt: number | null;
+}
+
+/** Another person (or this one, `self`) in a base: the table they look at and the cell they selected. */
+export interface PresencePeer {
+  /** Their connection's id (one person may have several). */
+  clientId: number;
+  self: boolean;
+  user: { id: string; name: string; color: string };
+  table: string | null;
+  cell: { record: string; field: string } | null;
+}
+
+export interface PresenceEvent {
+  base: string;
+  peers: PresencePeer[];
+}

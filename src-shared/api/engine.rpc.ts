@@ -7,9 +7,8 @@
 import { EngineError, isErrorCode, toErrorData, type Result } from '../errors';
 import { describeIssues } from '../query/query.schema';
 import {
-  engineContract, ENGINE_METHODS, type EngineClient, type EngineHandlers, type EngineMethod, type MethodInput, type MethodOutput,
+  engineContract, ENGINE_METHODS, type EngineClient, type EngineEventMap, type EngineEventName, type EngineHandlers, type EngineMethod, type MethodInput, type MethodOutput,
 } from './engine.contract';
-import type { ChangeEvent, ProgressEvent } from './engine.dto';
 
 export function isEngineMethod(method: unknown): method is EngineMethod {
   return typeof method === 'string' && Object.prototype.hasOwnProperty.call(engineContract, method);
@@ -40,8 +39,7 @@ export async function dispatch(handlers: EngineHandlers, method: unknown, input:
 
 export interface ClientTransport {
   call(method: EngineMethod, input: unknown): Promise<Result<unknown>>;
-  subscribe(event: 'change', listener: (e: ChangeEvent) => void): () => void;
-  subscribe(event: 'progress', listener: (e: ProgressEvent) => void): () => void;
+  subscribe<E extends EngineEventName>(event: E, listener: (e: EngineEventMap[E]) => void): () => void;
 }
 
 /** An EngineClient over any transport. */
@@ -54,8 +52,10 @@ export function createEngineClient(transport: ClientTransport): EngineClient {
       throw new EngineError(isErrorCode(r.error.code) ? r.error.code : 'INTERNAL', r.error.message, r.error.details);
     };
   }
-  client.onDidChange = (l: (e: ChangeEvent) => void) => transport.subscribe('change', l);
-  client.onDidProgress = (l: (e: ProgressEvent) => void) => transport.subscribe('progress', l);
+  client.onDidChange = (l: (e: EngineEventMap['change']) => void) => transport.subscribe('change', l);
+  client.onDidProgress = (l: (e: EngineEventMap['progress']) => void) => transport.subscribe('progress', l);
+  client.onDidSync = (l: (e: EngineEventMap['sync']) => void) => transport.subscribe('sync', l);
+  client.onDidPresence = (l: (e: EngineEventMap['presence']) => void) => transport.subscribe('presence', l);
   return client as unknown as EngineClient;
 }
 

@@ -2,16 +2,15 @@
  * The engine contract over a message socket (browser mode's WebSocket): JSON text frames.
  *   client → engine: { t: 'call', id, method, input }
  *   engine → client: { t: 'result', id, result }  (a Result: failures travel as data)
- *                    { t: 'event', event: 'change' | 'progress', data }
+ *                    { t: 'event', event: 'change' | 'progress' | 'sync' | 'presence', data }
  * Electron's MessagePort carries the same messages as structured clones. `channelTransport` is the
  * client half over either; `socketTransport` adapts any socket with the WebSocket interface (the
  * browser's, or the `ws` package's in tests and tools).
  */
 import { z } from 'zod';
 import type { Result } from '../errors';
-import type { ChangeEvent, ProgressEvent } from './engine.dto';
 import type { ClientTransport } from './engine.rpc';
-import type { EngineMethod } from './engine.contract';
+import { ENGINE_EVENTS, type EngineEventMap, type EngineEventName, type EngineMethod } from './engine.contract';
 
 /** Largest frame either side sends or accepts (an import preview of wide rows fits). */
 export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
@@ -38,8 +37,7 @@ export type CallMessage = z.infer<typeof callMessageSchema>;
 
 export type ServerMessage =
   | { t: 'result'; id: number; result: Result<unknown> }
-  | { t: 'event'; event: 'change'; data: ChangeEvent }
-  | { t: 'event'; event: 'progress'; data: ProgressEvent };
+  | { [E in EngineEventName]: { t: 'event'; event: E; data: EngineEventMap[E] } }[EngineEventName];
 
 /** What `socketTransport` needs of a socket: the standard WebSocket interface, in part. */
 export interface MessageSocket {
@@ -68,7 +66,7 @@ export interface WireChannel {
 export function channelTransport(channel: WireChannel): ClientTransport {
   let nextId = 1;
   const pending = new Map<number, (r: Result<unknown>) => void>();
-  const listeners = { change: new Set<(e: ChangeEvent) => void>(), progress: new Set<(e: ProgressEvent) => void>() };
+  const listeners = new Map<EngineEventName, Set<(e: never) => void>>(ENGINE_EVENTS.map((e) => [e, new Set()]));
   let closed: string | null = null;
 
   channel.onMessage((raw) => {
@@ -78,10 +76,8 @@ export function channelTransport(channel: WireChannel): ClientTransport {
       const resolve = pending.get(msg.id);
       pending.delete(msg.id);
       resolve?.(msg.result);
-    } else if (msg.t === 'event' && msg.event === 'change') {
-      for (const l of listeners.change) l(msg.data);
-    } else if (msg.t === 'event' && msg.event === 'progress') {
-      for (const l of listeners.progress) l(msg.data);
+    } else if (msg.t === 'event') {
+      for (const l of listeners.get(msg.event) ?? []) (l as (e: unknown) => void)(msg.data);
     }
   });
   channel.onClose((reason) => {
@@ -101,10 +97,11 @@ export function channelTransport(channel: WireChannel): ClientTransport {
         channel.send({ t: 'call', id, method, input });
       });
     },
-    subscribe: ((event: 'change' | 'progress', listener: (e: never) => void) => {
-      const set = listeners[event] as Set<(e: never) => void>;
+    subscribe: ((event: EngineEventName, listener: (e: never) => void) => {
+      const set = listeners.get(event);
+      if (!set) return () => undefined;
       set.add(listener);
-      return () => set.delete(listener);
+      return () => void set.delete(listener);
     }) as ClientTransport['subscribe'],
   };
 }

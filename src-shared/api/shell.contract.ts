@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Result } from '../errors';
-import type { ChangeEvent, ProgressEvent } from './engine.dto';
+import type { EngineEventMap, EngineEventName } from './engine.contract';
 
 /** IPC channel names between the preload and the main process. */
 export const SHELL_IPC = {
@@ -51,8 +51,8 @@ export const menuCommandSchema = z.union([
 /** The engine half of the bridge: the contract's calls (allow-listed in the preload) and events. */
 export interface EngineBridge {
   call(method: string, input: unknown): Promise<Result<unknown>>;
-  onChange(listener: (e: ChangeEvent) => void): () => void;
-  onProgress(listener: (e: ProgressEvent) => void): () => void;
+  /** Subscribes to one of the engine's events (ENGINE_EVENTS); returns the unsubscribe function. */
+  on<E extends EngineEventName>(event: E, listener: (e: EngineEventMap[E]) => void): () => void;
   /** Called once if the engine process stops; calls fail from then on. */
   onLost(listener: (reason: string) => void): () => void;
 }

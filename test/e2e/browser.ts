@@ -64,9 +64,16 @@ export interface BrowserMode {
   close(): Promise<void>;
 }
 
-export async function startBrowserMode(): Promise<BrowserMode> {
+export interface BrowserModeOptions {
+  /** Who the engine's changes are attributed to. Default 'e2e'. */
+  actor?: string;
+  /** The engine's own folder (team sign-ins); each engine in a test needs its own temp dir. */
+  dataDir?: string;
+}
+
+export async function startBrowserMode(options: BrowserModeOptions = {}): Promise<BrowserMode> {
   const staticDir = await buildRenderer();
-  const engine = new Engine({ actor: 'e2e' });
+  const engine = new Engine({ actor: options.actor ?? 'e2e', ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
   const server = await startWebServer({ engine, staticDir });
   return {
     engine,

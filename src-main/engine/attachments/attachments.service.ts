@@ -76,7 +76,7 @@ export async function addAttachments(ctx: BaseContext, paths: readonly string[],
 
 /** Lists bytes already in the store as an attachment named after `file`; its ref, for a cell. */
 export function listAttachment(ctx: BaseContext, file: string, stored: Pick<StoredBlob, 'sha256' | 'size'>): AttachmentRef {
-  const ref: AttachmentRef = { id: newId('att'), name: path.basename(file), size: stored.size, type: typeOfFile(file) };
+  const ref: AttachmentRef = { id: newId('att'), name: path.basename(file), size: stored.size, type: typeOfFile(file), sha256: stored.sha256 };
   ctx.session.db
     .prepare('INSERT INTO attachments (id, sha256, name, size, mime, created_at) VALUES (?, ?, ?, ?, ?, ?)')
     .run(ref.id, stored.sha256, ref.name, ref.size, ref.type, ctx.session.now());

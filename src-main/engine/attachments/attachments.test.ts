@@ -33,8 +33,8 @@ describe('attachments', () => {
     fs.writeFileSync(dxf, '0\nEOF\n');
     const { attachments } = await call<{ attachments: AttachmentRef[] }>('attachment.add', { base, paths: [pdf, dxf] });
     expect(attachments).toEqual([
-      { id: expect.stringMatching(/^att/), name: 'A-100 bracket.pdf', size: fs.statSync(pdf).size, type: 'application/pdf' },
-      { id: expect.stringMatching(/^att/), name: 'a-101.DXF', size: 6, type: 'image/vnd.dxf' },
+      { id: expect.stringMatching(/^att/), name: 'A-100 bracket.pdf', size: fs.statSync(pdf).size, type: 'application/pdf', sha256: sha(pdf) },
+      { id: expect.stringMatching(/^att/), name: 'a-101.DXF', size: 6, type: 'image/vnd.dxf', sha256: sha(dxf) },
     ]);
     const info = await call<AttachmentInfo>('attachment.get', { base, id: attachments[0]!.id });
     expect(info.sha256).toBe(sha(pdf));

@@ -53,6 +53,24 @@ export class BlobStore {
       throw new EngineError('FILE_NOT_FOUND', `No file at ${source}.`);
     }
     if (!stat.isFile()) throw new EngineError('INVALID_INPUT', `${source} is not a file.`);
+    return this.ingest(() => fs.createReadStream(source), `Could not read ${source}`, path.basename(source), opts);
+  }
+
+  /**
+   * Stores bytes arriving on a stream (a download), refusing them unless they hash to `expected`:
+   * nothing is kept then.
+   */
+  async putStream(source: NodeJS.ReadableStream, expected: string, opts: PutOptions = {}): Promise<StoredBlob> {
+    if (!SHA256_RE.test(expected)) throw new Error(`BlobStore: not a SHA-256: ${JSON.stringify(expected)}`);
+    return this.ingest(() => source, 'The download failed', expected.slice(0, 12), opts, expected);
+  }
+
+  /** Whether the bytes with this hash are stored. */
+  has(sha256: string): boolean {
+    return fs.existsSync(this.pathOf(sha256));
+  }
+
+  private async ingest(open: () => NodeJS.ReadableStream, failure: string, label: string, opts: PutOptions, expected?: string): Promise<StoredBlob> {
     const tmpDir = path.join(this.dir, 'tmp');
     await fs.promises.mkdir(tmpDir, { recursive: true });
     const tmp = path.join(tmpDir, `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
@@ -69,10 +87,10 @@ export class BlobStore {
     try {
       const out = fs.createWriteStream(tmp, { flags: 'wx' });
       try {
-        await pipeline(fs.createReadStream(source), tap, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
+        await pipeline(open(), tap, out, ...(opts.signal ? [{ signal: opts.signal }] : []));
       } catch (e) {
-        if (opts.signal?.aborted) throw new EngineError('CANCELLED', `Copying ${path.basename(source)} was cancelled.`);
-        throw new EngineError('INVALID_INPUT', `Could not read ${source}: ${(e as Error).message}`);
+        if (opts.signal?.aborted) throw new EngineError('CANCELLED', `Copying ${label} was cancelled.`);
+        throw new EngineError('INVALID_INPUT', `${failure}: ${(e as Error).message}`);
       }
       // On disk before it gets its name: a crash never leaves a named file with other bytes.
       const fd = await fs.promises.open(tmp, 'r');
@@ -82,6 +100,7 @@ export class BlobStore {
         await fd.close();
       }
       const sha256 = hash.digest('hex');
+      if (expected !== undefined && sha256 !== expected) throw new EngineError('INTEGRITY', `The bytes received for ${expected} hash to ${sha256}; they were not kept.`);
       const target = this.pathOf(sha256);
       if (fs.existsSync(target)) return { sha256, size, added: false };
       await fs.promises.mkdir(path.dirname(target), { recursive: true });

@@ -98,6 +98,12 @@ export class BaseSession {
   /** Fill of shards this session writes new records to: tableId → shardId → count. */
   private readonly shardFill = new Map<string, Map<string, number>>();
   private closed = false;
+  /**
+   * Why people may not change this base, or null: set while it syncs with a server where this
+   * person is a viewer or commenter (the server would refuse the change anyway). Remote updates and
+   * migrations still write.
+   */
+  readOnly: string | null = null;
   private readonly listeners = new Set<(e: ChangeEvent) => void>();
   private readonly updateListeners = new Set<(u: CapturedUpdate) => void>();
 
@@ -211,6 +217,7 @@ export class BaseSession {
 
   private beginWrite(origin: TxOrigin): WriteRun {
     this.assertOpen();
+    if (this.readOnly !== null && origin.kind !== 'remote' && origin.kind !== 'migration') throw new EngineError('READ_ONLY', this.readOnly);
     if (this.writing) throw new Error('BaseSession: a write is already in progress');
     const state = { origin, forced: new Set<string>(), history: [] as HistoryRow[], now: this.clock() };
     this.writing = state;
@@ -405,12 +412,29 @@ export class BaseSession {
 
   /** Applies an update received from a sync peer, stored as received. */
   applyRemote(docId: string, update: Uint8Array, actor = 'remote'): void {
+    this.applyRemoteBatch([{ docId, update }], actor);
+  }
+
+  /** Applies updates received from a sync peer in one write (one transaction, one projection pass). */
+  applyRemoteBatch(items: ReadonlyArray<{ docId: string; update: Uint8Array }>, actor = 'remote'): void {
+    if (items.length === 0) return;
     const origin: TxOrigin = { kind: 'remote', actor };
     this.write(origin, (w) => {
-      const doc = this.docs.get(docId);
-      Y.applyUpdate(doc, update, origin);
-      this.docs.persist([{ docId, update, origin }], w.now);
+      for (const { docId, update } of items) Y.applyUpdate(this.docs.get(docId), update, origin);
+      this.docs.persist(items.map(({ docId, update }) => ({ docId, update, origin })), w.now);
     });
+  }
+
+  /** A value kept in the base file's `meta` table (format, ids, the sync link). */
+  metaValue(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  /** Sets (or with null removes) a `meta` value; not a change of the base's content, so outside any write. */
+  setMetaValue(key: string, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+    else this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   /** Folds update logs into snapshots where they have grown. Runs outside writes. */

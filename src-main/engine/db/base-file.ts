@@ -26,6 +26,8 @@ export interface OpenOptions {
   create?: boolean;
   /** With `create`: who creates the base and when, written with the schema in one transaction. */
   createdBy?: string;
+  /** The new base's id (a copy of a server's base keeps the id it has there); random when absent. */
+  baseId?: string;
   createdAt?: number;
   /** For tests of older formats: apply only these migrations. */
   migrationsDir?: string;
@@ -167,7 +169,7 @@ function createAtomically(abs: string, dir: string, options: OpenOptions): void 
       configure(db);
       migrate(db, dir, () => {
         const ins = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-        ins.run('baseId', newId('bas'));
+        ins.run('baseId', options.baseId ?? newId('bas'));
         ins.run('createdAt', String(options.createdAt ?? Date.now()));
         ins.run('createdBy', options.createdBy ?? 'local');
       });

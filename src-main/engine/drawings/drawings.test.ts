@@ -39,7 +39,7 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
     ]);
     const gripper = await call<{ fields: Record<string, unknown> }>('records.get', { base, table: 'Drawings', id: result.files[0]!.id, keys: 'name' });
     expect(gripper.fields).toMatchObject({ 'Drawing No': 'UR10_29.20', Title: 'Weird_Gripper_Cam_Adapter', Material: 'PLA', Scale: '1:1' });
-    expect(gripper.fields.Drawing).toEqual([{ id: expect.stringMatching(/^att/), name: 'Gripper.PDF', size: fs.statSync(paths[0]!).size, type: 'application/pdf' }]);
+    expect(gripper.fields.Drawing).toEqual([{ id: expect.stringMatching(/^att/), name: 'Gripper.PDF', size: fs.statSync(paths[0]!).size, type: 'application/pdf', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     const adapter = await call<{ fields: Record<string, unknown> }>('records.get', { base, table: 'Drawings', id: result.files[2]!.id, keys: 'name' });
     expect(adapter.fields).toMatchObject({ Title: 'Stahl Adapterplatte', Material: 'Stahl', Scale: '1:2' });
     expect(adapter.fields['Drawing No']).toBeUndefined();

@@ -1,5 +1,5 @@
 /** Test support: an in-process EngineClient over a real Engine (real SQLite files). */
-import { createEngineClient, type ClientTransport } from '../../../src-shared/api/engine.rpc';
+import { createEngineClient } from '../../../src-shared/api/engine.rpc';
 import type { EngineClient } from '../../../src-shared/api/engine.contract';
 import { Engine, type EngineOptions } from '../engine';
 
@@ -7,8 +7,7 @@ export function inProcessClient(options: EngineOptions = {}): { engine: Engine; 
   const engine = new Engine({ maintenanceMs: 0, ...options });
   const client = createEngineClient({
     call: (method, input) => engine.call(method, input),
-    subscribe: ((event: 'change' | 'progress', listener: (e: unknown) => void) =>
-      event === 'change' ? engine.onDidChange(listener) : engine.onDidProgress(listener)) as ClientTransport['subscribe'],
+    subscribe: (event, listener) => engine.on(event, listener),
   });
   return { engine, client };
 }
