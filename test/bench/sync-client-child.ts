@@ -105,6 +105,18 @@ function updateKey(b: Uint8Array, at: number): number {
   const clock = uint();
   return clock * MAX_CLIENTS + client;
 }
+/**
+ * The keys of every edit a received update carries: one for an update as an editor made it, several
+ * when the server sent a batch of updates merged into one message (ours does, past one update).
+ */
+function updateKeys(b: Uint8Array, at: number): number[] {
+  if (b[at] === 1 && b[at + 1] === 1) return [updateKey(b, at)];
+  const keys: number[] = [];
+  for (const s of Y.decodeUpdate(b.subarray(at)).structs) {
+    if (s instanceof Y.Item) keys.push(s.id.clock * MAX_CLIENTS + s.id.client);
+  }
+  return keys;
+}
 /** Where the update starts in a room message `[0, 2, varUint length, update…]`. */
 function updateStart(b: Uint8Array): number {
   let pos = 2;
@@ -182,10 +194,12 @@ async function fanout(c: Extract<ClientConfig, { mode: 'fanout' }>): Promise<Fan
   let arrivals = 0;
   const sockets = await openRoomClients(c, c.clients, (receiver, data) => {
     const now = performance.now();
-    const s = sent.get(updateKey(data, updateStart(data)));
-    if (!s || s[1] === receiver) return; // the stock server echoes an update to its sender too
-    arrivals++;
-    if (s[2] >= warmup) samples[nSamples++] = now - s[0];
+    for (const key of updateKeys(data, updateStart(data))) {
+      const s = sent.get(key);
+      if (!s || s[1] === receiver) continue; // the stock server echoes an update to its sender too
+      arrivals++;
+      if (s[2] >= warmup) samples[nSamples++] = now - s[0];
+    }
   });
   const editors = new Map<number, Editor>();
   const start = performance.now() + 100;
@@ -219,10 +233,12 @@ async function throughput(c: Extract<ClientConfig, { mode: 'throughput' }>): Pro
   };
   const sockets: WebSocket[] = await openRoomClients(c, c.clients, (receiver, data) => {
     receivedMessages++;
-    const writer = (updateKey(data, updateStart(data)) % MAX_CLIENTS) - 1;
-    if ((writer + 1) % c.clients !== receiver) return; // not this writer's observer
-    if (measuring) done++;
-    if (running) sendNext(writer);
+    for (const key of updateKeys(data, updateStart(data))) {
+      const writer = (key % MAX_CLIENTS) - 1;
+      if ((writer + 1) % c.clients !== receiver) continue; // not this writer's observer
+      if (measuring) done++;
+      if (running) sendNext(writer);
+    }
   });
   for (let w = 0; w < c.clients; w++) for (let i = 0; i < c.window; i++) sendNext(w);
   await sleep(c.warmupS * 1000);

@@ -12,6 +12,7 @@
  *   sync_cold_load_100k               a fresh client receiving every shard of a 100k-record table the
  *                                     server has stored but not loaded, ms
  *   sync_warm_load_100k               the same by a second client once the server has them in memory
+ * SYNC_BENCH_PARTS=fanout,throughput,load picks parts (all by default).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -30,6 +31,9 @@ const FANOUT_RATE = 20;
 const FANOUT_SECONDS = 10;
 const THROUGHPUT = { clients: 10, window: 8, warmupS: 1, seconds: 6, runs: 3 };
 const LOAD_RUNS = 3;
+/** `SYNC_BENCH_PARTS=throughput` (a comma list of fanout, throughput, load) runs only those parts. */
+const PARTS = new Set((process.env.SYNC_BENCH_PARTS ?? 'fanout,throughput,load').split(',').map((s) => s.trim()));
+const part = (name: 'fanout' | 'throughput' | 'load'): boolean => PARTS.has(name);
 
 interface ServerProcess {
   port: number;
@@ -107,7 +111,7 @@ export async function runSyncBench(): Promise<void> {
   log(`load average at start (1/5/15 min): ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
   try {
     // 1. Fan-out latency.
-    for (const n of FANOUT_CLIENTS) {
+    for (const n of part('fanout') ? FANOUT_CLIENTS : []) {
       const fanout = (server: 'ours' | 'stock', port: number): Promise<FanoutResult> =>
         runClient<FanoutResult>({ mode: 'fanout', server, port, clients: n, rate: FANOUT_RATE, warmupS: 1, seconds: FANOUT_SECONDS });
       const base = await withServer(stock(false), {}, (s) => fanout('stock', s.port));
@@ -132,11 +136,11 @@ export async function runSyncBench(): Promise<void> {
       });
     const stockRates: number[] = [];
     const ourRates = backends.map(() => [] as number[]);
-    for (let run = 0; run < THROUGHPUT.runs; run++) {
+    for (let run = 0; run < (part('throughput') ? THROUGHPUT.runs : 0); run++) {
       stockRates.push(await throughput(stock(false), {}, 'stock'));
       for (const [i, b] of backends.entries()) ourRates[i]!.push(await throughput(ours(THROUGHPUT.clients, false), b.env, b.label));
     }
-    for (const [i, b] of backends.entries()) emit({ name: `sync_updates_per_s${b.suffix}`, value: median(ourRates[i]!), unit: 'updates/s', baseline: median(stockRates) });
+    if (part('throughput')) for (const [i, b] of backends.entries()) emit({ name: `sync_updates_per_s${b.suffix}`, value: median(ourRates[i]!), unit: 'updates/s', baseline: median(stockRates) });
 
     // 3. Loading the 100k table: a fresh server process each run, the table stored beforehand.
     const docs = shardNames();
@@ -144,7 +148,7 @@ export async function runSyncBench(): Promise<void> {
       withServer(config, env, (s) => runClient<LoadResult>({ mode: 'load', server: config.kind, port: s.port, docs, verify: run === 0 }));
     const stockLoads: LoadResult[] = [];
     const ourLoads = backends.map(() => [] as LoadResult[]);
-    for (let run = 0; run < LOAD_RUNS; run++) {
+    for (let run = 0; run < (part('load') ? LOAD_RUNS : 0); run++) {
       const sr = await load(stock(true), {}, run);
       stockLoads.push(sr);
       log(`load 100k, stock: cold ${sr.coldMs.toFixed(0)} ms, warm ${sr.warmMs.toFixed(0)} ms, ${(sr.bytes / 1e6).toFixed(1)} MB of updates`);
@@ -154,7 +158,7 @@ export async function runSyncBench(): Promise<void> {
         log(`load 100k, ${b.label}: cold ${r.coldMs.toFixed(0)} ms, warm ${r.warmMs.toFixed(0)} ms, ${(r.bytes / 1e6).toFixed(1)} MB of updates`);
       }
     }
-    for (const [i, b] of backends.entries()) {
+    for (const [i, b] of part('load') ? backends.entries() : []) {
       emit({ name: `sync_cold_load_100k${b.suffix}`, value: median(ourLoads[i]!.map((r) => r.coldMs)), unit: 'ms', baseline: median(stockLoads.map((r) => r.coldMs)) });
       emit({ name: `sync_warm_load_100k${b.suffix}`, value: median(ourLoads[i]!.map((r) => r.warmMs)), unit: 'ms', baseline: median(stockLoads.map((r) => r.warmMs)) });
     }

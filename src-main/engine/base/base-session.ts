@@ -12,6 +12,7 @@ import { openSqlite } from '../db/sqlite';
 import * as Y from 'yjs';
 import { openBaseFile, type OpenOptions } from '../db/base-file';
 import { DocStore, type CapturedUpdate } from '../docs/doc-store';
+import { checkUpdate } from '../../../src-shared/sync/yjs-updates';
 import { Projector, SEARCH_STEP_ROWS } from '../projection/projector';
 import type { RowBatch } from '../projection/row-batch';
 import { projectionTable } from '../projection/projection-names';
@@ -415,13 +416,27 @@ export class BaseSession {
     this.applyRemoteBatch([{ docId, update }], actor);
   }
 
-  /** Applies updates received from a sync peer in one write (one transaction, one projection pass). */
-  applyRemoteBatch(items: ReadonlyArray<{ docId: string; update: Uint8Array }>, actor = 'remote'): void {
-    if (items.length === 0) return;
+  /**
+   * Applies updates received from a sync peer in one write (one transaction, one projection pass).
+   * Updates that add nothing (a server's step 2 repeats every deletion; a batch the server merged
+   * carries this replica's own changes back) are neither applied nor stored. A malformed one fails
+   * the whole write.
+   */
+  applyRemoteBatch(items: ReadonlyArray<{ docId: string; update: Uint8Array }>, actor = 'remote'): number {
+    if (items.length === 0) return 0;
     const origin: TxOrigin = { kind: 'remote', actor };
-    this.write(origin, (w) => {
-      for (const { docId, update } of items) Y.applyUpdate(this.docs.get(docId), update, origin);
-      this.docs.persist(items.map(({ docId, update }) => ({ docId, update, origin })), w.now);
+    return this.write(origin, (w) => {
+      const kept: CapturedUpdate[] = [];
+      for (const { docId, update } of items) {
+        const doc = this.docs.get(docId);
+        const check = checkUpdate(doc, update);
+        if (!check.ok) throw new Error(`${check.reason} for ${docId}`);
+        if (!check.news) continue;
+        Y.applyUpdate(doc, update, origin);
+        kept.push({ docId, update, origin });
+      }
+      this.docs.persist(kept, w.now);
+      return kept.length;
     });
   }
 

@@ -101,12 +101,16 @@ export class DocStore {
     const docId = await this.docId(ref);
     if (updates.length === 0) return { ok: true, docId, seqs: [] };
     const values = updates.map((_, i) => `($1, $${i + 2})`).join(', ');
-    const seqs = await this.db.tx(async (q) => {
-      const rows = await q.query<{ seq: string }>(`INSERT INTO doc_updates (doc_id, update) VALUES ${values} RETURNING seq::text AS seq`, [docId, ...updates]);
-      const out = rows.map((r) => Number(r.seq));
-      await options.inTransaction?.(q, docId, out);
-      return out;
-    });
+    const sql = `INSERT INTO doc_updates (doc_id, update) VALUES ${values} RETURNING seq::text AS seq`;
+    const inTransaction = options.inTransaction;
+    // One statement commits on its own: a transaction only when something must commit with it.
+    const seqs = inTransaction
+      ? await this.db.tx(async (q) => {
+          const out = (await q.query<{ seq: string }>(sql, [docId, ...updates])).map((r) => Number(r.seq));
+          await inTransaction(q, docId, out);
+          return out;
+        })
+      : (await this.db.query<{ seq: string }>(sql, [docId, ...updates])).map((r) => Number(r.seq));
     return { ok: true, docId, seqs };
   }
 

@@ -35,6 +35,8 @@ interface WriteItem {
 
 const MAX_BATCH_ITEMS = 200;
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/** A merged batch up to this size is applied and broadcast as one update. */
+const MERGED_BROADCAST_BYTES = 64 * 1024;
 
 export class LiveDoc {
   readonly ydoc = new Y.Doc({ gc: true });
@@ -152,8 +154,9 @@ export class LiveDoc {
       const toStore = batch.filter((i) => i.store);
       let ok = true;
       if (toStore.length > 0) {
+        const rows = rowsOf(toStore.map((i) => i.update));
         try {
-          const r = await this.store.appendMany(this.ref, toStore.map((i) => i.update), { checked: true, inTransaction: this.fanout?.inTransaction });
+          const r = await this.store.appendMany(this.ref, rows, { checked: true, inTransaction: this.fanout?.inTransaction });
           if (!r.ok) {
             ok = false;
             this.logger.warn({ workspaceId: this.ref.workspaceId, doc: this.ref.name, code: r.code }, 'update refused by the store');
@@ -163,10 +166,16 @@ export class LiveDoc {
           this.logger.error({ workspaceId: this.ref.workspaceId, doc: this.ref.name, err: String(e) }, 'storing updates failed');
         }
         if (ok) {
-          this.updateRows += toStore.length;
-          for (const i of toStore) {
+          this.updateRows += rows.length;
+          // Small updates committed together go out together: one message to each peer instead of
+          // one per update (sending is most of the cost of a busy document). Their senders get
+          // their own changes back in it, which Yjs ignores; larger ones go out one by one, never
+          // back to their sender.
+          const merged = toStore.length > 1 && rows.length === 1 && rows[0]!.byteLength <= MERGED_BROADCAST_BYTES;
+          const applied: Array<[Uint8Array, unknown]> = merged ? [[rows[0]!, ORIGIN_SERVER]] : toStore.map((i) => [i.update, i.origin ?? ORIGIN_SERVER]);
+          for (const [update, origin] of applied) {
             try {
-              Y.applyUpdate(this.ydoc, i.update, i.origin ?? ORIGIN_SERVER);
+              Y.applyUpdate(this.ydoc, update, origin);
             } catch (e) {
               this.logger.error({ doc: this.ref.name, err: String(e) }, 'a stored update did not apply');
             }
@@ -195,4 +204,16 @@ export class LiveDoc {
     }
     return this.queue.splice(0, n);
   }
+}
+
+/**
+ * What a batch of updates is stored as: one row holding them merged (one row to insert, index and
+ * notify instead of one per update: most of a commit's cost), or the updates as they are when there
+ * is one, or when merging would not make them smaller.
+ */
+function rowsOf(updates: Uint8Array[]): Uint8Array[] {
+  if (updates.length < 2) return updates;
+  const merged = Y.mergeUpdates(updates);
+  const total = updates.reduce((n, u) => n + u.byteLength, 0);
+  return merged.byteLength <= total ? [merged] : updates;
 }

@@ -151,8 +151,12 @@ describe.each(testDatabases())('sync on $name', (d) => {
   it('an update that cannot be stored is neither applied nor forwarded; its sender is closed with 1011 and resends on reconnect', async () => {
     const { db, drop } = await d.open();
     let failing = false;
-    // The database refuses transactions (a full disk, a lost connection) while `failing`.
-    const flaky: Db = { ...db, tx: (fn) => (failing ? Promise.reject(new Error('could not write')) : db.tx(fn)) };
+    // The database refuses statements and transactions (a full disk, a lost connection) while `failing`.
+    const flaky: Db = {
+      ...db,
+      tx: (fn) => (failing ? Promise.reject(new Error('could not write')) : db.tx(fn)),
+      query: (sql, params) => (failing ? Promise.reject(new Error('could not write')) : db.query(sql, params)),
+    };
     const server = await startTestServer(flaky);
     try {
       await server.auth.addUser('tok-a', 'alice', WS, 'editor');
