@@ -153,6 +153,54 @@ describe.each(testDatabases())('team sync between app engines ($name)', (d) => {
     expect(fs.readFileSync(back.file, 'utf8')).toBe(fs.readFileSync(dxf, 'utf8'));
   });
 
+  it('says so when the server refuses a file as too large, and survives being closed in the middle of a download', async () => {
+    const server = await world.start({ sync: true, env: { MAX_BLOB_BYTES: String(2 * 1024 * 1024) } });
+    const { ann, bob, annBase, bobBase, record } = await publishedPair(server);
+    const field = (await ann.client['field.create']({ base: annBase, table: 'Parts', name: 'Drawing', type: 'attachment' })).id;
+    const big = ann.file('scan.tif');
+    fs.writeFileSync(big, crypto.randomBytes(3 * 1024 * 1024));
+    const { attachments } = await ann.client['attachment.add']({ base: annBase, paths: [big] });
+    await ann.client['records.update']({ base: annBase, table: 'Parts', updates: [{ id: record, fields: { [field]: attachments } }] });
+    const refused = await waitForState(ann, annBase, 'error');
+    expect(refused.reason).toMatch(/refused an attachment as too large \(scan\.tif, 3145728 bytes\)/);
+
+    // A file the server takes; Bob's engine closes while it may still be downloading: nothing breaks.
+    const ok = ann.file('ok.pdf');
+    fs.writeFileSync(ok, crypto.randomBytes(1024 * 1024));
+    const second = (await ann.client['attachment.add']({ base: annBase, paths: [ok] })).attachments;
+    await ann.client['records.update']({ base: annBase, table: 'Parts', updates: [{ id: record, fields: { [field]: [...attachments, ...second] } }] });
+    await eventually('the record on Bob\'s side', async () => ((await cell(bob, bobBase, 'Parts', record, field)) as unknown[] | null)?.length === 2);
+    bob.engine.close();
+    await new Promise((r) => setTimeout(r, 300));
+  });
+
+  it('syncs one open copy of a base, and tells the other why it does not', async () => {
+    const server = await world.start({ sync: true });
+    const { bob, bobBase } = await publishedPair(server);
+    const [status] = await bob.client['sync.status']({ base: bobBase });
+    await bob.client['base.close']({ base: bobBase });
+    fs.copyFileSync(bob.file('Parts copy.baseplate'), bob.file('Parts copy 2.baseplate'));
+    const first = await bob.client['base.open']({ path: bob.file('Parts copy.baseplate') });
+    const second = await bob.client['base.open']({ path: bob.file('Parts copy 2.baseplate') });
+    expect(second.baseId).toBe(status!.baseId);
+    await waitForState(bob, first.base, 'synced');
+    expect((await waitForState(bob, second.base, 'error')).reason).toMatch(/Another open copy of this base/);
+    await bob.client['base.close']({ base: first.base });
+    await waitForState(bob, second.base, 'synced');
+  });
+
+  it('an editor made viewer while online: the refused change is reported, and the base turns read-only', async () => {
+    const server = await world.start({ sync: true });
+    const { bob, bobBase, record, qtyField, ws, bobUserId, annToken } = await publishedPair(server);
+    await waitForState(bob, bobBase, 'synced');
+    expect((await server.api('PATCH', `/api/v1/workspaces/${ws.id}/members/${bobUserId}`, { token: annToken, body: { role: 'viewer' } })).status).toBe(200);
+    await bob.client['records.update']({ base: bobBase, table: 'Parts', updates: [{ id: record, fields: { [qtyField]: 7 } }] });
+    const refused = await waitForState(bob, bobBase, 'error');
+    expect(refused.reason).toMatch(/did not save a change/);
+    await eventually('the viewer role on Bob\'s side', async () => (await bob.client['sync.status']({ base: bobBase }))[0]?.role === 'viewer');
+    await expect(bob.client['records.update']({ base: bobBase, table: 'Parts', updates: [{ id: record, fields: { [qtyField]: 8 } }] })).rejects.toMatchObject({ code: 'READ_ONLY' });
+  });
+
   it('keeps a viewer read-only, and stops syncing for someone removed from the workspace', async () => {
     const server = await world.start({ sync: true });
     const { bob, bobBase, record, qtyField, ws, bobUserId, annToken } = await publishedPair(server, 'viewer');

@@ -28,6 +28,8 @@ export interface PutOptions {
   signal?: AbortSignal;
   /** Bytes copied so far. */
   onProgress?: (bytes: number) => void;
+  /** Refuse (keeping nothing) past this many bytes. */
+  maxBytes?: number;
 }
 
 export class BlobStore {
@@ -80,6 +82,10 @@ export class BlobStore {
       transform(chunk: Buffer, _encoding, done) {
         hash.update(chunk);
         size += chunk.length;
+        if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+          done(new Error(`more than the ${opts.maxBytes} bytes expected`));
+          return;
+        }
         opts.onProgress?.(size);
         done(null, chunk);
       },

@@ -18,9 +18,15 @@ describe('sign-ins kept on this machine', () => {
     const t = temp();
     const store = new AccountsStore(t.file('data'));
     store.saveAccount({ server: 'https://sync.example.com', user: { id: 'u1', email: 'ann@example.com', name: 'Ann' }, refreshToken: 'bpr_one' });
-    store.rotate('https://sync.example.com', 'bpr_two');
+    store.rotate('https://sync.example.com', 'bpr_one', 'bpr_two');
+    // A refresh that started before a new sign-in must not overwrite the new sign-in's token.
+    store.rotate('https://sync.example.com', 'bpr_one', 'bpr_stale');
     const again = new AccountsStore(t.file('data'));
     expect(again.account('https://sync.example.com')).toMatchObject({ refreshToken: 'bpr_two', user: { name: 'Ann' } });
+    // Another process (the desktop app beside browser mode) rotates it: this one reads it before use.
+    again.rotate('https://sync.example.com', 'bpr_two', 'bpr_three');
+    store.reload();
+    expect(store.account('https://sync.example.com')?.refreshToken).toBe('bpr_three');
     if (process.platform !== 'win32') expect(fs.statSync(t.file('data/sync-accounts.json')).mode & 0o777).toBe(0o600);
     again.removeAccount('https://sync.example.com');
     expect(new AccountsStore(t.file('data')).accounts()).toEqual([]);

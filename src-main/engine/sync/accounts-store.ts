@@ -76,19 +76,35 @@ export class AccountsStore {
 
   /** Saves a sign-in (replacing the server's previous one). */
   saveAccount(account: StoredAccount): void {
+    this.reload();
     this.data.accounts = [...this.data.accounts.filter((a) => a.server !== account.server), account];
     this.write();
   }
 
-  /** The server rotated the refresh token: keep the new one (before using anything it gave). */
-  rotate(server: string, refreshToken: string): void {
+  /**
+   * The server rotated the refresh token `spent` into `next`: keep the new one (before using
+   * anything it gave). Nothing changes if the stored token is no longer `spent` (a new sign-in
+   * replaced it meanwhile).
+   */
+  rotate(server: string, spent: string, next: string): void {
+    this.reload();
     const a = this.data.accounts.find((x) => x.server === server);
-    if (!a) return;
-    a.refreshToken = refreshToken;
+    if (!a || a.refreshToken !== spent) return;
+    a.refreshToken = next;
     this.write();
   }
 
+  /**
+   * Reads the file again: another process on this machine (the desktop app and `baseplate serve`
+   * share the data folder) may have rotated a token since. Used before each use of a refresh token
+   * and before every change, so a spent token is never written back.
+   */
+  reload(): void {
+    this.data = this.read();
+  }
+
   removeAccount(server: string): void {
+    this.reload();
     this.data.accounts = this.data.accounts.filter((a) => a.server !== server);
     this.write();
   }
@@ -99,11 +115,13 @@ export class AccountsStore {
   }
 
   rememberCopy(server: string, baseId: string, file: string): void {
+    this.reload();
     this.data.copies = [...this.data.copies.filter((x) => !(x.server === server && x.baseId === baseId)), { server, baseId, path: file }];
     this.write();
   }
 
   forgetCopy(server: string, baseId: string): void {
+    this.reload();
     const before = this.data.copies.length;
     this.data.copies = this.data.copies.filter((x) => !(x.server === server && x.baseId === baseId));
     if (this.data.copies.length !== before) this.write();

@@ -81,14 +81,22 @@ export class BaseSync {
   private readonly awareness: awarenessProtocol.Awareness;
   private readonly stopUpdates: () => void;
   private closed = false;
+  /** The handshake of the current socket has started (once per socket; reset when it closes). */
+  private handshake = false;
+  /** What the base is told; silent once this sync is closed (work in flight may end after it). */
+  private readonly hooks: BaseSyncHooks;
 
   constructor(
     readonly ctx: BaseContext,
     readonly baseId: string,
     private readonly channel: SyncChannel,
     user: { id: string; name: string },
-    private readonly hooks: BaseSyncHooks,
+    hooks: BaseSyncHooks,
   ) {
+    const live = (f: () => void) => () => {
+      if (!this.closed && !ctx.session.isClosed) f();
+    };
+    this.hooks = { status: live(hooks.status), presence: live(hooks.presence), content: live(hooks.content), refused: live(hooks.refused) };
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState({ user: { id: user.id, name: user.name, color: presenceColor(user.id) }, table: null, cell: null });
     this.awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
@@ -108,14 +116,21 @@ export class BaseSync {
     this.channel.send(this.remote(docId), message);
   }
 
-  /** The socket opened: subscribe every doc (under the write lock: state is read from the file). */
+  /**
+   * The socket is open and the role known: subscribe every doc (under the write lock: state is read
+   * from the file). Once per socket: a second handshake on the same socket would find the server's
+   * subscriptions already there, and it would not send its step 1 again.
+   */
   async connected(): Promise<void> {
-    this.docs.clear();
-    this.problem = null;
+    if (this.handshake || this.closed) return;
+    this.handshake = true;
     await this.ctx.lock.run(() => {
       if (this.closed || this.ctx.session.isClosed || !this.channel.isOpen) return;
+      this.docs.clear();
+      this.problem = null;
       for (const docId of this.docIds()) this.subscribe(docId);
     });
+    if (this.closed) return;
     if (this.channel.isOpen && !this.closed) {
       // Set again, so its clock moves on: peers that dropped this replica's presence while it was
       // away (which bumps the clock they keep for it) accept it anew. The update is sent by the
@@ -128,6 +143,7 @@ export class BaseSync {
 
   /** The socket closed: subscriptions end with it; others' presence is no longer known. */
   disconnected(): void {
+    this.handshake = false;
     if (this.docs.size > 0 && [...this.docs.values()].some((d) => d.sent > d.acked)) {
       // Unsettled updates are in the file; the next handshake's step 2 carries them again.
       this.offlineCommits += 1;
@@ -160,7 +176,8 @@ export class BaseSync {
   /** A committed change made here (called as the write ends, the write lock still held). */
   private localUpdate(u: CapturedUpdate): void {
     if (this.closed) return;
-    if (!this.channel.isOpen) {
+    // Offline, or the handshake has not subscribed yet: the handshake's step 2 will carry it.
+    if (!this.channel.isOpen || !this.handshake) {
       this.offlineCommits++;
       this.hooks.status();
       return;
@@ -222,8 +239,10 @@ export class BaseSync {
         this.hooks.status();
       }
     } catch (e) {
-      this.problem = `A change from the server could not be applied here (${(e as Error).message}).`;
-      log.error({ base: this.baseId, err: (e as Error).message }, 'applying remote updates failed');
+      if (!this.closed) {
+        this.problem = `A change from the server could not be applied here (${(e as Error).message}).`;
+        log.error({ base: this.baseId, err: (e as Error).message }, 'applying remote updates failed');
+      }
       this.hooks.status();
     } finally {
       this.pumping = false;
@@ -283,6 +302,21 @@ export class BaseSync {
   isSynced(): boolean {
     const p = this.progress();
     return this.channel.isOpen && p.problem === null && p.docs > 0 && p.live === p.docs && p.unacked === 0 && p.inbox === 0;
+  }
+
+  /**
+   * Subscribes every doc afresh on the open socket (after a problem the person asked to retry):
+   * the server's subscriptions end first, so it starts each one anew (its step 1, acks from 1).
+   */
+  async restart(): Promise<void> {
+    if (this.closed || !this.channel.isOpen) return;
+    await this.ctx.lock.run(() => {
+      for (const docId of this.docs.keys()) this.send(docId, { type: 'unsubscribe' });
+      this.docs.clear();
+      this.inbox = [];
+    });
+    this.handshake = false;
+    await this.connected();
   }
 
   /** Called once the base is in step: changes kept while offline are now on the server. */

@@ -32,6 +32,8 @@ const RETRY_MAX_MS = 5 * 60_000;
 export class BlobSync {
   /** Hashes the server has for this workspace (seen or uploaded this session). */
   private readonly confirmed = new Set<string>();
+  /** Hashes the server refused for good (too large): not offered again this session. */
+  private readonly refusedHashes = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   /**
    * A later pass for bytes the server did not have yet (their uploader may still be sending them,
@@ -44,14 +46,26 @@ export class BlobSync {
   private closed = false;
   /** Transfers going on (0 when idle), for the base's status. */
   transfers = 0;
+  /** Bytes of this base the server does not have yet after the last pass (their uploads failed). */
+  unsent = 0;
+  /** Why the server refused bytes for good (over its size limit), or null. */
+  refused: string | null = null;
+  /** Aborts every transfer when syncing stops. */
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly ctx: BaseContext,
     private readonly session: ServerSession,
     private readonly workspaceId: string,
     private readonly can: { upload(): boolean; online(): boolean },
-    private readonly onActivity: () => void,
-  ) {}
+    onActivity: () => void,
+  ) {
+    this.onActivity = () => {
+      if (!this.closed) onActivity();
+    };
+  }
+
+  private readonly onActivity: () => void;
 
   /** Whether any table has an attachment field (otherwise passes are skipped). */
   private hasAttachmentFields(): boolean {
@@ -84,11 +98,17 @@ export class BlobSync {
       const store = BlobStore.beside(this.ctx.session.file);
       const hashes = (this.ctx.session.readDb.prepare('SELECT DISTINCT sha256 FROM attachments').all() as Array<{ sha256: string }>).map((r) => r.sha256);
       let short = false;
+      let unsent = 0;
       for (const sha of hashes) {
         if (this.closed || !this.can.online()) break;
         if (!store.has(sha)) short = !(await this.transfer(() => this.download(store, sha))) || short;
-        else if (this.can.upload() && !this.confirmed.has(sha)) short = !(await this.transfer(() => this.upload(store, sha))) || short;
+        else if (this.can.upload() && !this.confirmed.has(sha) && !this.refusedHashes.has(sha)) {
+          const done = await this.transfer(() => this.upload(store, sha));
+          if (!done) unsent++;
+          short = !done || short;
+        }
       }
+      this.unsent = unsent;
       if (short) this.retryLater();
       else this.retryMs = RETRY_MIN_MS;
     } catch (e) {
@@ -130,7 +150,10 @@ export class BlobSync {
   }
 
   private async download(store: BlobStore, sha: string): Promise<boolean> {
-    const res = await fetch(this.url(sha), { headers: { authorization: `Bearer ${await this.session.accessToken()}` }, signal: AbortSignal.timeout(TRANSFER_TIMEOUT_MS) });
+    const res = await fetch(this.url(sha), {
+      headers: { authorization: `Bearer ${await this.session.accessToken()}` },
+      signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(TRANSFER_TIMEOUT_MS)]),
+    });
     if (res.status === 404) {
       await res.body?.cancel();
       return false; // Not uploaded yet (its owner is offline, or still sending): a later pass fetches it.
@@ -140,28 +163,52 @@ export class BlobSync {
       if (res.status === 401) this.session.invalidate();
       throw new Error(`download of ${sha.slice(0, 12)} answered ${res.status}`);
     }
-    await store.putStream(Readable.fromWeb(res.body as WebReadableStream), sha);
+    // No more bytes than the attachment says it has (a broken or hostile server cannot fill the disk).
+    const limit = this.expectedSize(sha);
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (limit !== null && Number.isFinite(declared) && declared > limit) {
+      await res.body.cancel();
+      throw new Error(`the server offers ${declared} bytes for ${sha.slice(0, 12)}, which has ${limit}`);
+    }
+    await store.putStream(Readable.fromWeb(res.body as WebReadableStream), sha, { signal: this.abort.signal, ...(limit !== null ? { maxBytes: limit } : {}) });
     this.confirmed.add(sha);
     return true;
   }
 
   private async upload(store: BlobStore, sha: string): Promise<boolean> {
     const token = await this.session.accessToken();
-    const head = await fetch(this.url(sha), { method: 'HEAD', headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30_000) });
+    const head = await fetch(this.url(sha), { method: 'HEAD', headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(30_000)]) });
     if (head.ok) {
       this.confirmed.add(sha);
       return true;
     }
     if (head.status !== 404) throw new Error(`checking ${sha.slice(0, 12)} answered ${head.status}`);
     const file = store.pathOf(sha);
-    const status = await putFile(this.url(sha), token, file);
+    const status = await putFile(this.url(sha), token, file, this.abort.signal);
+    if (status === 413) {
+      this.refusedHashes.add(sha);
+      this.refused = `${this.session.server} refused an attachment as too large (${this.nameOf(sha)}, ${fs.statSync(file).size} bytes); others do not get its file. Ask the server's admin to raise MAX_BLOB_BYTES.`;
+      return true;
+    }
     if (status !== 200 && status !== 201) throw new Error(`upload of ${sha.slice(0, 12)} answered ${status}`);
     this.confirmed.add(sha);
     return true;
   }
 
+  /** The size the base's attachments give for these bytes (the largest, if they disagree). */
+  private expectedSize(sha: string): number | null {
+    const row = this.ctx.session.readDb.prepare('SELECT max(size) AS size FROM attachments WHERE sha256 = ?').get(sha) as { size: number | null } | undefined;
+    return typeof row?.size === 'number' ? row.size : null;
+  }
+
+  private nameOf(sha: string): string {
+    const row = this.ctx.session.readDb.prepare('SELECT name FROM attachments WHERE sha256 = ? LIMIT 1').get(sha) as { name: string } | undefined;
+    return row?.name ?? sha.slice(0, 12);
+  }
+
   close(): void {
     this.closed = true;
+    this.abort.abort();
     if (this.timer) clearTimeout(this.timer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.timer = null;
@@ -200,21 +247,33 @@ function listReferenced(ctx: BaseContext): number {
   return n;
 }
 
-/** PUT a file's bytes, streamed, with its length; the HTTP status. */
-function putFile(url: string, token: string, file: string): Promise<number> {
+/**
+ * PUT a file's bytes, streamed, with its length; the HTTP status. The bytes go only once the server
+ * says it will read them (`Expect: 100-continue`): a refusal (too large, no right to write) comes
+ * before any byte is sent, and is never lost to a broken pipe.
+ */
+function putFile(url: string, token: string, file: string, signal: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
     const size = fs.statSync(file).size;
     const u = new URL(url);
-    const req = (u.protocol === 'https:' ? https : http).request(
-      u,
-      { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(size) }, timeout: TRANSFER_TIMEOUT_MS },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
+    let answered = false;
+    const req = (u.protocol === 'https:' ? https : http).request(u, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(size), expect: '100-continue' },
+      timeout: TRANSFER_TIMEOUT_MS,
+    });
+    req.on('continue', () => fs.createReadStream(file).on('error', (e) => req.destroy(e)).pipe(req));
+    req.on('response', (res) => {
+      answered = true;
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      if (!req.writableEnded) req.destroy();
+    });
     req.on('timeout', () => req.destroy(new Error('the upload timed out')));
-    req.on('error', reject);
-    fs.createReadStream(file).on('error', (e) => req.destroy(e)).pipe(req);
+    req.on('error', (e) => {
+      if (!answered) reject(e);
+    });
+    signal.addEventListener('abort', () => req.destroy(new Error('syncing stopped')), { once: true });
+    req.flushHeaders();
   });
 }

@@ -91,6 +91,8 @@ export function signIn(server: string, input: { email: string; password: string;
 /** A signed-in server: authenticated requests, with the access token refreshed as needed. */
 export class ServerSession {
   private access: { token: string; expiresAt: number } | null = null;
+  /** Replaced by a new sign-in or signed out: it refreshes nothing any more. */
+  private ended = false;
   private refreshing: Promise<string> | null = null;
 
   constructor(
@@ -122,12 +124,16 @@ export class ServerSession {
   }
 
   private async refresh(): Promise<string> {
-    const account = this.account;
+    if (this.ended) throw new EngineError('NOT_SIGNED_IN', `Signed out of ${this.server}.`);
+    this.store.reload();
+    const spent = this.account.refreshToken;
     const r = await requestJson<{ accessToken: string; accessTokenExpiresAt: string; refreshToken: string }>(this.server, 'POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: account.refreshToken },
+      body: { refreshToken: spent },
     });
-    // The old refresh token is spent: keep the new one before anything else can fail.
-    this.store.rotate(this.server, r.refreshToken);
+    // The old refresh token is spent: keep the new one before anything else can fail (unless a
+    // new sign-in replaced this one meanwhile).
+    this.store.rotate(this.server, spent, r.refreshToken);
+    if (this.ended) throw new EngineError('NOT_SIGNED_IN', `Signed out of ${this.server}.`);
     this.access = { token: r.accessToken, expiresAt: Date.parse(r.accessTokenExpiresAt) };
     return r.accessToken;
   }
@@ -144,13 +150,20 @@ export class ServerSession {
     }
   }
 
+  /** This session is replaced (a new sign-in) or signed out: it uses no token any more. */
+  end(): void {
+    this.ended = true;
+    this.access = null;
+  }
+
   /** Ends the sign-in on the server (best effort: signing out works offline too). */
   async logout(): Promise<void> {
-    const account = this.store.account(this.server);
-    if (!account) return;
+    if (!this.store.account(this.server)) return;
     try {
+      // The access token first: getting it may rotate the refresh token, which is what to send.
       const token = await this.accessToken();
-      await requestJson(this.server, 'POST', '/api/v1/auth/logout', { token, body: { refreshToken: account.refreshToken } });
+      const refreshToken = this.store.account(this.server)?.refreshToken;
+      if (refreshToken) await requestJson(this.server, 'POST', '/api/v1/auth/logout', { token, body: { refreshToken } });
     } catch {
       // Unreachable or already revoked: forgetting the token here is what matters.
     }

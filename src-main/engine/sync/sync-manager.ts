@@ -46,6 +46,8 @@ interface Workspace {
   bases: Map<string, BaseSync>;
   name: string | null;
   role: SyncRole | null;
+  /** The socket is open and the role read: bases may subscribe. */
+  ready: boolean;
 }
 
 interface Linked {
@@ -58,6 +60,8 @@ interface Linked {
   blobs: BlobSync | null;
   workspace: Workspace | null;
   lastSyncedAt: number | null;
+  /** Why it does not sync although signed in (another open copy of the same base syncs). */
+  blocked: string | null;
 }
 
 const READ_ONLY_ROLES: ReadonlySet<SyncRole> = new Set(['viewer', 'commenter']);
@@ -70,6 +74,8 @@ export class SyncManager {
   private readonly linked = new Map<string, Linked>();
   private readonly lastEmitted = new Map<string, string>();
   private readonly syncedWaiters = new Map<string, Set<() => void>>();
+  /** Publishes under way, by base handle (a second click waits for the first). */
+  private readonly publishing = new Map<string, Promise<SyncStatus>>();
 
   constructor(
     private readonly dataDir: string | null,
@@ -113,8 +119,8 @@ export class SyncManager {
   async signOut(serverInput: string): Promise<void> {
     const server = normalizeServer(serverInput);
     const s = this.session(server);
-    this.closeServer(server);
     await s?.logout();
+    this.closeServer(server);
     this.store.removeAccount(server);
     for (const l of this.linked.values()) if (l.server === server) this.emit(l.ctx);
   }
@@ -127,6 +133,7 @@ export class SyncManager {
   /** Stops every socket to `server`; its bases wait (not signed in) until connect() again. */
   private closeServer(server: string): void {
     for (const l of this.linked.values()) if (l.server === server) this.disconnect(l);
+    this.sessions.get(server)?.end();
     this.sessions.delete(server);
   }
 
@@ -164,12 +171,15 @@ export class SyncManager {
 
   /** Called for every base the engine opens: a linked base starts syncing. */
   attach(ctx: BaseContext): void {
+    if (this.linked.has(ctx.handle)) return;
     const server = ctx.session.metaValue(META_SERVER);
     const workspaceId = ctx.session.metaValue(META_WORKSPACE);
     if (!server || !workspaceId) return;
     const baseId = ctx.session.metaValue('baseId') ?? '';
-    const l: Linked = { ctx, server, workspaceId, baseId, sync: null, blobs: null, workspace: null, lastSyncedAt: null };
+    const l: Linked = { ctx, server, workspaceId, baseId, sync: null, blobs: null, workspace: null, lastSyncedAt: null, blocked: null };
     this.linked.set(ctx.handle, l);
+    // The last role known applies at once, signed in or not (a viewer's base is read-only offline too).
+    this.applyRole(l);
     this.connect(l);
   }
 
@@ -181,6 +191,8 @@ export class SyncManager {
     this.linked.delete(handle);
     this.lastEmitted.delete(handle);
     l.ctx.session.readOnly = null;
+    // A copy of the same base that waited for this one may sync now.
+    for (const other of this.linked.values()) if (other.blocked && other.baseId === l.baseId && other.server === l.server) this.connect(other);
   }
 
   private connect(l: Linked): void {
@@ -190,13 +202,23 @@ export class SyncManager {
       this.emit(l.ctx);
       return;
     }
+    // Two open files of one base (a copied file) would share the server's subscriptions: one syncs.
+    const twin = [...this.linked.values()].find((o) => o !== l && o.sync && o.server === l.server && o.baseId === l.baseId);
+    l.blocked = twin ? `Another open copy of this base syncs with ${l.server} (${twin.ctx.session.file}); close it to sync this one.` : null;
+    if (twin) {
+      this.emit(l.ctx);
+      return;
+    }
     const key = `${l.server} ${l.workspaceId}`;
     let ws = this.workspaces.get(key);
     if (!ws) {
-      const created: Workspace = { key, bases: new Map(), name: null, role: null, channel: null as unknown as WorkspaceChannel };
+      const created: Workspace = { key, bases: new Map(), name: null, role: null, ready: false, channel: null as unknown as WorkspaceChannel };
       created.channel = new WorkspaceChannel(session, l.workspaceId, {
         opened: () => void this.opened(created),
-        closed: () => created.bases.forEach((b) => b.disconnected()),
+        closed: () => {
+          created.ready = false;
+          created.bases.forEach((b) => b.disconnected());
+        },
         message: (doc, m) => this.route(created, doc, m),
         state: () => created.bases.forEach((b) => this.emit(b.ctx)),
       });
@@ -217,7 +239,7 @@ export class SyncManager {
     l.sync = sync;
     l.workspace = ws;
     this.applyRole(l);
-    if (ws.channel.isOpen) void sync.connected();
+    if (ws.ready) void sync.connected();
     this.emit(l.ctx);
   }
 
@@ -242,6 +264,8 @@ export class SyncManager {
    */
   private async opened(ws: Workspace): Promise<void> {
     await this.readRole(ws);
+    if (!ws.channel.isOpen) return;
+    ws.ready = true;
     for (const b of ws.bases.values()) void b.connected();
   }
 
@@ -281,7 +305,15 @@ export class SyncManager {
     base?.receive(remoteDoc.slice(slash + 1), message);
   }
 
-  async publish(ctx: BaseContext, serverInput: string, workspaceId: string): Promise<SyncStatus> {
+  publish(ctx: BaseContext, serverInput: string, workspaceId: string): Promise<SyncStatus> {
+    const running = this.publishing.get(ctx.handle);
+    if (running) return running;
+    const p = this.publishNow(ctx, serverInput, workspaceId).finally(() => this.publishing.delete(ctx.handle));
+    this.publishing.set(ctx.handle, p);
+    return p;
+  }
+
+  private async publishNow(ctx: BaseContext, serverInput: string, workspaceId: string): Promise<SyncStatus> {
     const server = normalizeServer(serverInput);
     const current = this.linked.get(ctx.handle);
     if (current) {
@@ -376,6 +408,8 @@ export class SyncManager {
     const l = this.linked.get(ctx.handle);
     if (l && !l.sync) this.connect(l);
     l?.workspace?.channel.retry();
+    // A problem on an open socket (a refused or unreadable update): subscribe the base afresh.
+    if (l?.sync?.progress().problem && l.workspace?.ready) void l.sync.restart();
     return this.status(ctx);
   }
 
@@ -388,9 +422,9 @@ export class SyncManager {
   }
 
   status(ctx: BaseContext): SyncStatus {
-    const baseId = ctx.session.metaValue('baseId') ?? '';
     const l = this.linked.get(ctx.handle);
-    if (!l) return { base: ctx.handle, baseId, state: 'local', pending: 0, lastSyncedAt: null };
+    if (!l || ctx.session.isClosed) return { base: ctx.handle, baseId: ctx.session.isClosed ? '' : (ctx.session.metaValue('baseId') ?? ''), state: 'local', pending: 0, lastSyncedAt: null };
+    const baseId = l.baseId;
     const out: SyncStatus = { base: ctx.handle, baseId, state: 'syncing', server: l.server, pending: 0, lastSyncedAt: l.lastSyncedAt };
     const ws = l.workspace;
     const wsName = ws?.name ?? ctx.session.metaValue(META_WORKSPACE_NAME);
@@ -399,14 +433,16 @@ export class SyncManager {
     if (role) out.role = role;
     const account = this.dataDir ? this.store.account(l.server) : null;
     if (account) out.user = { id: account.user.id, name: account.user.name || account.user.email };
+    if (l.blocked) return { ...out, state: 'error', reason: l.blocked };
     if (!l.sync || !ws) return { ...out, state: 'error', reason: `Sign in to ${l.server} to sync this base. Your changes are kept on this machine.` };
     const p = l.sync.progress();
-    out.pending = p.unacked + p.offline + (l.blobs?.transfers ?? 0);
+    out.pending = p.unacked + p.offline + (l.blobs?.transfers ?? 0) + (l.blobs?.unsent ?? 0);
     const channel = ws.channel;
     if (channel.state === 'stopped') return { ...out, state: 'error', reason: channel.reason ?? 'Syncing stopped.' };
     if (channel.state === 'offline') return { ...out, state: 'offline', reason: channel.reason ?? `Cannot reach ${l.server}.` };
     if (p.problem) return { ...out, state: 'error', reason: p.problem };
-    if (l.sync.isSynced() && !l.blobs?.busy) {
+    if (l.blobs?.refused) return { ...out, state: 'error', reason: l.blobs.refused };
+    if (l.sync.isSynced() && !l.blobs?.busy && !l.blobs?.unsent) {
       if (p.offline > 0) l.sync.settled();
       l.lastSyncedAt = Date.now();
       return { ...out, state: 'synced', pending: 0, lastSyncedAt: l.lastSyncedAt };
@@ -417,6 +453,7 @@ export class SyncManager {
   /** Sends the base's status to listeners when it changed; wakes anyone waiting for it to be synced. */
   private emit(ctx: BaseContext): SyncStatus {
     const s = this.status(ctx);
+    if (ctx.session.isClosed) return s;
     const { lastSyncedAt: _ignored, ...compared } = s;
     const key = JSON.stringify(compared);
     if (this.lastEmitted.get(ctx.handle) !== key) {

@@ -17,6 +17,8 @@ export const SYNC_SUBPROTOCOL = 'baseplate-sync';
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
 const PING_EVERY_MS = 20_000;
+/** A socket open this long counts as a success: the backoff starts over. */
+const STABLE_MS = 30_000;
 
 /**
  * - `connecting`: opening (first time or after a drop);
@@ -37,6 +39,7 @@ export class WorkspaceChannel implements SyncChannel {
   private ws: WebSocket | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
+  private stableTimer: NodeJS.Timeout | null = null;
   private attempts = 0;
   /** A refused access token was refreshed for the current attempt (one refresh per refusal). */
   private authRetried = false;
@@ -110,11 +113,24 @@ export class WorkspaceChannel implements SyncChannel {
     });
     ws.on('open', () => {
       if (this.ws !== ws) return;
-      this.attempts = 0;
       this.authRetried = false;
       this.setState('open', null);
+      // The backoff starts over only once the socket has stayed open a while: a server that
+      // accepts and then closes at once must not be retried twice a second forever.
+      this.stableTimer = setTimeout(() => (this.attempts = 0), STABLE_MS);
+      this.stableTimer.unref();
+      // A connection that died without a close (sleep, a dropped NAT entry) answers no ping.
+      let answered = true;
+      ws.on('pong', () => (answered = true));
       this.pingTimer = setInterval(() => {
-        if (ws.readyState === WebSocket.OPEN) ws.ping();
+        if (ws.readyState !== WebSocket.OPEN) return;
+        if (!answered) {
+          log.info('the sync server stopped answering; reconnecting');
+          ws.terminate();
+          return;
+        }
+        answered = false;
+        ws.ping();
       }, PING_EVERY_MS);
       this.pingTimer.unref();
       this.listener.opened();
@@ -126,14 +142,21 @@ export class WorkspaceChannel implements SyncChannel {
         log.warn({ reason: decoded.ok ? 'no document name' : decoded.reason }, 'unreadable message from the sync server');
         return;
       }
-      this.listener.message(decoded.doc, decoded.message);
+      try {
+        this.listener.message(decoded.doc, decoded.message);
+      } catch (e) {
+        // What a server sends must never take the engine down (a malformed presence update).
+        log.warn({ err: (e as Error).message }, 'a message from the sync server could not be used');
+      }
     });
     ws.on('error', (e) => log.debug({ err: e.message }, 'sync socket error'));
     ws.on('close', (code: number, reasonBuf: Buffer) => {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.pingTimer) clearInterval(this.pingTimer);
+      if (this.stableTimer) clearTimeout(this.stableTimer);
       this.pingTimer = null;
+      this.stableTimer = null;
       const wasOpen = this._state === 'open';
       if (wasOpen) this.listener.closed();
       if (this.ended) return;
@@ -166,7 +189,11 @@ export class WorkspaceChannel implements SyncChannel {
       case 4400:
         return this.stop(`${server} could not read a message from this app (${text || 'malformed'}). Update Baseplate or the server.`);
       case 1009:
-        return this.stop(`A change is larger than ${server} accepts (${text || 'message too big'}). Ask the server's admin to raise its limit, or split the change.`);
+        return this.stop(`A message between this app and ${server} was over the size allowed (${text || 'message too big'}). Ask the server's admin to raise its limits.`);
+      case 4429:
+        return this.scheduleRetry(`${server} asked this app to slow down; trying again shortly.`, Math.max(5_000, this.backoff()));
+      case 1011:
+        return this.scheduleRetry(`${server} could not store or load a document; trying again.`, Math.max(2_000, this.backoff()));
       case 4413:
         return this.stop(`This workspace has more documents than ${server} serves on one connection.`);
       default:
@@ -174,10 +201,15 @@ export class WorkspaceChannel implements SyncChannel {
     }
   }
 
+  /** The next delay: doubling from RETRY_MIN_MS to RETRY_MAX_MS, ±20 %. */
+  private backoff(): number {
+    const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(this.attempts, 10));
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
   private scheduleRetry(reason: string, delayMs?: number): void {
     if (this.ended) return;
-    const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(this.attempts, 10));
-    const wait = delayMs ?? Math.round(base * (0.8 + Math.random() * 0.4));
+    const wait = delayMs ?? this.backoff();
     this.attempts++;
     this.setState('offline', reason);
     this.retryTimer = setTimeout(() => {
@@ -196,9 +228,13 @@ export class WorkspaceChannel implements SyncChannel {
     this.ended = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.stableTimer) clearTimeout(this.stableTimer);
     const ws = this.ws;
     this.ws = null;
-    if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'closed by the app');
-    else ws?.terminate();
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      ws.close(1000, 'closed by the app');
+      // The close handshake gets a moment; then the socket goes, so nothing keeps the process up.
+      setTimeout(() => ws.terminate(), 1_000).unref();
+    } else ws?.terminate();
   }
 }
