@@ -57,9 +57,32 @@ export async function openDb(options: OpenDbOptions): Promise<Db> {
   return openPglite(options.memory ? null : path.join(options.dataDir, 'pgdata'));
 }
 
+/** PostgreSQL's type id of bytea. */
+const BYTEA_OID = 17;
+
+/**
+ * bytea to and from PGlite's text form (`\x` + hex) with Node's native hex codec. PGlite's own
+ * codec makes a string per byte: it was most of the sync server's CPU under load (every update
+ * is a bytea parameter, every load reads them back).
+ */
+const BYTEA_CODEC = {
+  serializers: {
+    [BYTEA_OID]: (v: unknown): string => {
+      if (!(v instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+      return `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`;
+    },
+  },
+  parsers: {
+    [BYTEA_OID]: (text: string): Uint8Array => {
+      const b = Buffer.from(text.slice(2), 'hex');
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    },
+  },
+};
+
 async function openPglite(dir: string | null): Promise<Db> {
   if (dir) fs.mkdirSync(dir, { recursive: true });
-  const db = dir ? await PGlite.create(dir) : await PGlite.create();
+  const db = dir ? await PGlite.create(dir, BYTEA_CODEC) : await PGlite.create(BYTEA_CODEC);
   const wrap = (q: PGlite | Transaction): Queryable => ({
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
       return (await q.query<T>(sql, params as unknown[])).rows;
