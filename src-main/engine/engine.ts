@@ -96,13 +96,11 @@ export class Engine {
   }
 
   onDidSync(listener: (e: SyncStatus) => void): () => void {
-    this.syncListeners.add(listener);
-    return () => this.syncListeners.delete(listener);
+    return this.on('sync', listener);
   }
 
   onDidPresence(listener: (e: PresenceEvent) => void): () => void {
-    this.presenceListeners.add(listener);
-    return () => this.presenceListeners.delete(listener);
+    return this.on('presence', listener);
   }
 
   /** Subscribes to any of the engine's events by name. */
@@ -129,13 +127,11 @@ export class Engine {
   }
 
   onDidChange(listener: (e: ChangeEvent) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.on('change', listener);
   }
 
   onDidProgress(listener: (e: ProgressEvent) => void): () => void {
-    this.progressListeners.add(listener);
-    return () => this.progressListeners.delete(listener);
+    return this.on('progress', listener);
   }
 
   /** The open base behind a handle. */
