@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../sync-server/src/testing/test-db';
 import { startTestServer, useTestWorld, TEST_PASSWORD, type TestServer } from '../../sync-server/src/testing/test-server';
 import { startApp, eventually, waitForState, cell, type App } from './sync-engines.support';
+import { TestClient } from '../../sync-server/src/sync/testing/test-client';
 
 describe.each(testDatabases())('team sync between app engines ($name)', (d) => {
   const world = useTestWorld(d);
@@ -82,6 +83,18 @@ describe.each(testDatabases())('team sync between app engines ($name)', (d) => {
     const seen = await eventually('Bob\'s cell in Ann\'s peers', async () =>
       (await ann.client['sync.peers']({ base: annBase })).find((p) => !p.self && p.user.name === 'Bob' && p.cell !== null));
     expect(seen).toMatchObject({ table: tableId, cell: { record, field: nameField }, user: { name: 'Bob', color: expect.stringMatching(/^#[0-9a-f]{6}$/i) } });
+    // A member cannot appear as someone else: the server writes the sender's identity into presence.
+    const { accessToken } = (await server.api<{ accessToken: string }>('POST', '/api/v1/auth/login', { body: { email: 'bob@example.com', password: TEST_PASSWORD } })).body;
+    const baseId = (await ann.client['sync.status']({ base: annBase }))[0]!.baseId;
+    const { workspace } = (await ann.client['sync.status']({ base: annBase }))[0]!;
+    const spoof = await TestClient.connect(`${server.srv.url.replace('http', 'ws')}/sync/${workspace!.id}?token=${accessToken}`, { framing: 'app' });
+    const annUser = (await ann.client['sync.accounts']({}))[0]!.user;
+    spoof.open(`${baseId}/schema`);
+    spoof.docs.get(`${baseId}/schema`)!.awareness.setLocalState({ user: { id: annUser.id, name: 'Ann', color: '#000000' }, table: tableId, cell: null });
+    const faked = await eventually('the spoofing client in Ann\'s peers', async () =>
+      (await ann.client['sync.peers']({ base: annBase })).find((p) => !p.self && p.user.color === '#000000'));
+    expect(faked.user).toMatchObject({ name: 'Bob', id: expect.not.stringMatching(annUser.id) });
+    spoof.close();
     // Bob closes the base: Ann no longer sees him.
     await bob.client['base.close']({ base: bobBase });
     await eventually('Bob gone from Ann\'s peers', async () => !(await ann.client['sync.peers']({ base: annBase })).some((p) => !p.self));

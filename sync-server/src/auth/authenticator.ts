@@ -16,7 +16,8 @@ export interface Authenticator {
    * (bad signature, expired, or its sign-in revoked). API tokens are refused here: their scope and
    * workspace limits cannot be expressed as a user id.
    */
-  authenticate(token: string): Promise<{ userId: string } | null>;
+  /** The token's user, with their display name (written into their presence). */
+  authenticate(token: string): Promise<{ userId: string; name?: string } | null>;
   /** The user's current role in the workspace; null when not a member. */
   roleIn(userId: string, workspaceId: string): Promise<Role | null>;
   /** Called for every membership change (added, role changed: `role`; removed: `role: null`). Returns the unsubscribe. */
@@ -27,7 +28,9 @@ export function createAuthenticator(db: Db, auth: RequestAuthenticator, events: 
   return {
     async authenticate(token) {
       const session = await auth.session(token);
-      return session ? { userId: session.userId } : null;
+      if (!session) return null;
+      const rows = await db.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [session.userId]);
+      return { userId: session.userId, ...(rows[0]?.name ? { name: rows[0].name } : {}) };
     },
     roleIn: (userId, workspaceId) => roleOf(db, workspaceId, userId),
     onMembershipChange: (listener) => events.on(listener),

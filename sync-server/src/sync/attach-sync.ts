@@ -127,7 +127,7 @@ export async function attachSync(server: http.Server, deps: SyncDeps): Promise<S
       let upgraded = false;
       wss.handleUpgrade(req, socket, head, (ws) => {
         upgraded = true;
-        const conn = new Connection(ws, { framing: target.kind, workspaceId: target.workspaceId, userId: user.userId, token, role, roomDoc: target.kind === 'room' ? target.doc : null }, ctx);
+        const conn = new Connection(ws, { framing: target.kind, workspaceId: target.workspaceId, userId: user.userId, userName: user.name, token, role, roomDoc: target.kind === 'room' ? target.doc : null }, ctx);
         connections.add(conn);
         let members = byMember.get(key);
         if (!members) byMember.set(key, (members = new Set()));

@@ -18,11 +18,14 @@ import { decodeMessage, docNameProblem, encodeMessage, type Framing, type SyncMe
 import { TokenBucket } from './rate-limit';
 import { canWrite, type Role, type SyncLimits, type SyncLogger } from './types';
 import { checkUpdate } from './updates';
+import { stampPresence } from './presence-stamp';
 
 export interface ConnectionInit {
   framing: Framing;
   workspaceId: string;
   userId: string;
+  /** The user's name, when the authenticator gives it: written into their presence. */
+  userName?: string | undefined;
   /** Kept to authenticate again (`recheckTokenMs`); never logged. */
   token: string;
   role: Role;
@@ -71,6 +74,7 @@ export class Connection {
   readonly framing: Framing;
   readonly workspaceId: string;
   readonly userId: string;
+  private readonly userName: string | undefined;
   readonly token: string;
   role: Role;
   private readonly roomDoc: string | null;
@@ -86,6 +90,7 @@ export class Connection {
     this.framing = init.framing;
     this.workspaceId = init.workspaceId;
     this.userId = init.userId;
+    this.userName = init.userName;
     this.token = init.token;
     this.role = init.role;
     this.roomDoc = init.roomDoc;
@@ -195,7 +200,7 @@ export class Connection {
         return this.receiveUpdate(sub, live, message.update);
       case 'awareness':
         try {
-          awarenessProtocol.applyAwarenessUpdate(live.awareness, message.update, sub);
+          awarenessProtocol.applyAwarenessUpdate(live.awareness, stampPresence(message.update, { id: this.userId, name: this.userName }), sub);
         } catch {
           this.close(CloseCode.badMessage, 'a malformed presence update');
         }

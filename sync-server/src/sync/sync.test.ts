@@ -85,7 +85,8 @@ describe.each(testDatabases())('sync on $name', (d) => {
       });
       expect(provider.synced).toBe(true);
       const awareness = app.docs.get('tbl1/s1')?.awareness;
-      await eventually(() => expect([...(awareness?.getStates().values() ?? [])]).toContainEqual({ user: { name: 'Stock' } }));
+      // Presence carries the sender's authenticated id, whatever the client put there.
+      await eventually(() => expect([...(awareness?.getStates().values() ?? [])]).toContainEqual({ user: { name: 'Stock', id: 'stock' } }));
       // The stock client leaves: its presence goes with it.
       provider.destroy();
       provider = null;

@@ -14,7 +14,7 @@ export interface MembershipChange {
 
 export interface Authenticator {
   /** The user a token belongs to; null when the token is unknown, expired or revoked. */
-  authenticate(token: string): Promise<{ userId: string } | null>;
+  authenticate(token: string): Promise<{ userId: string; name?: string } | null>;
   /** The user's role in the workspace; null when they are not a member. */
   roleIn(userId: string, workspaceId: string): Promise<Role | null>;
   /** Calls `listener` on every membership change (in this process); returns an unsubscribe. */
