@@ -31,6 +31,7 @@ import { expandDrawingPaths } from './drawings/drawing-paths';
 import * as drawingMapping from './drawings/drawing-mapping.service';
 import { reapplyMapping } from './drawings/reapply.service';
 import { findInAttachment } from './drawings/attachment-find';
+import { readSyncedDrawing } from './drawings/read-synced';
 
 /** Files one drop may add (folders expanded). */
 const MAX_DROP_FILES = 10_000;
@@ -87,6 +88,7 @@ export class Engine {
       emitStatus: (s) => this.syncListeners.forEach((l) => l(s)),
       emitPresence: (base, peers) => this.presenceListeners.forEach((l) => l({ base, peers })),
       progress: (base, job, done, total, phase) => this.progressListeners.forEach((l) => l({ base, job, done, total, phase })),
+      readDownloaded: (ctx, sha, name, signal) => readSyncedDrawing(ctx, sha, name, this.readDrawing(), (fn) => ctx.lock.run(fn), signal),
       registerJob: (job, abort) => {
         this.jobs.set(job, abort);
         return () => this.jobs.delete(job);

@@ -10,6 +10,7 @@ import { testDatabases } from '../../sync-server/src/testing/test-db';
 import { startTestServer, useTestWorld, TEST_PASSWORD, type TestServer } from '../../sync-server/src/testing/test-server';
 import { startApp, eventually, waitForState, cell, type App } from './sync-engines.support';
 import { TestClient } from '../../sync-server/src/sync/testing/test-client';
+import { corpusAvailable, corpusPath } from '../../src-main/workers/testing/corpus';
 
 describe.each(testDatabases())('team sync between app engines ($name)', (d) => {
   const world = useTestWorld(d);
@@ -165,6 +166,23 @@ describe.each(testDatabases())('team sync between app engines ($name)', (d) => {
     });
     expect(fs.readFileSync(back.file, 'utf8')).toBe(fs.readFileSync(dxf, 'utf8'));
   });
+
+  it.skipIf(!corpusAvailable())('reads a drawing that arrives by sync on the receiving machine: its text is searchable there, with previews', async () => {
+    const server = await world.start({ sync: true });
+    const { ann, bob, annBase, bobBase, record } = await publishedPair(server);
+    const field = (await ann.client['field.create']({ base: annBase, table: 'Parts', name: 'Drawing', type: 'attachment' })).id;
+    const { attachments } = await ann.client['attachment.add']({ base: annBase, paths: [corpusPath('pdf/Gripper.PDF')] });
+    await ann.client['records.update']({ base: annBase, table: 'Parts', updates: [{ id: record, fields: { [field]: attachments } }] });
+    // Found by a word only the drawing holds (its title block), not the record's own cells.
+    const hits = await eventually('Bob\'s search to find the drawing\'s text', async () => {
+      const page = await bob.client['records.query']({ base: bobBase, table: 'Parts', search: 'Weird_Gripper_Cam' });
+      return page.records.length > 0 ? page.records : undefined;
+    }, 60_000);
+    expect(hits.map((r) => r.id)).toEqual([record]);
+    const previews = await bob.client['attachment.previews']({ base: bobBase, id: attachments[0]!.id });
+    expect(previews).toMatchObject({ kind: 'pdf', thumbnails: expect.any(Number) });
+    expect(previews.thumbnails).toBeGreaterThan(0);
+  }, 90_000);
 
   it('says so when the server refuses a file as too large, and survives being closed in the middle of a download', async () => {
     const server = await world.start({ sync: true, env: { MAX_BLOB_BYTES: String(2 * 1024 * 1024) } });

@@ -218,7 +218,7 @@ export class BaseSession {
 
   private beginWrite(origin: TxOrigin): WriteRun {
     this.assertOpen();
-    if (this.readOnly !== null && origin.kind !== 'remote' && origin.kind !== 'migration') throw new EngineError('READ_ONLY', this.readOnly);
+    if (this.readOnly !== null && (origin.kind === 'local' || origin.kind === 'import')) throw new EngineError('READ_ONLY', this.readOnly);
     if (this.writing) throw new Error('BaseSession: a write is already in progress');
     const state = { origin, forced: new Set<string>(), history: [] as HistoryRow[], now: this.clock() };
     this.writing = state;
@@ -270,6 +270,8 @@ export class BaseSession {
   /** Persist captured updates, reconcile the projection, project touched records. */
   private flush(state: { origin: TxOrigin; forced: Set<string>; history: HistoryRow[]; now: number }, sink: CapturedUpdate[]): { tables: Set<string>; schema: boolean } {
     const captured = this.docs.takeCaptured();
+    // Read-only: what changes no doc (re-projecting a drawing's text) may run; a change may not.
+    if (this.readOnly !== null && captured.length > 0 && state.origin.kind !== 'migration') throw new EngineError('READ_ONLY', this.readOnly);
     this.docs.persist(captured, state.now);
     if (this.updateListeners.size > 0) for (const u of captured) sink.push(u);
     const changed = new Set<string>();

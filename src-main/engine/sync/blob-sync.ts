@@ -59,6 +59,8 @@ export class BlobSync {
     private readonly workspaceId: string,
     private readonly can: { upload(): boolean; online(): boolean },
     onActivity: () => void,
+    /** Bytes arrived (a drawing among them is read here, for search and previews). */
+    private readonly downloaded: (sha256: string, name: string, signal: AbortSignal) => Promise<unknown> = async () => undefined,
   ) {
     this.onActivity = () => {
       if (!this.closed) onActivity();
@@ -172,6 +174,9 @@ export class BlobSync {
     }
     await store.putStream(Readable.fromWeb(res.body as WebReadableStream), sha, { signal: this.abort.signal, ...(limit !== null ? { maxBytes: limit } : {}) });
     this.confirmed.add(sha);
+    await this.downloaded(sha, this.nameOf(sha), this.abort.signal).catch((e: unknown) =>
+      log.warn({ err: (e as Error).message }, 'a synced drawing could not be read; its file is here, without previews'),
+    );
     return true;
   }
 

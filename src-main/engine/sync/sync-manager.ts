@@ -37,6 +37,8 @@ export interface SyncHost {
   emitStatus(s: SyncStatus): void;
   emitPresence(handle: string, peers: PresencePeer[]): void;
   progress(handle: string, job: string, done: number, total: number, phase: string): void;
+  /** Bytes of an attachment arrived: read them if they are a drawing (search text, previews). */
+  readDownloaded(ctx: BaseContext, sha256: string, name: string, signal: AbortSignal): Promise<unknown>;
   registerJob(job: string, abort: AbortController): () => void;
 }
 
@@ -227,7 +229,12 @@ export class SyncManager {
     }
     const account = session.account;
     const channel = ws.channel;
-    const blobs = new BlobSync(l.ctx, session, l.workspaceId, { upload: () => l.ctx.session.readOnly === null, online: () => channel.isOpen }, () => this.emit(l.ctx));
+    const blobs = new BlobSync(
+      l.ctx, session, l.workspaceId,
+      { upload: () => l.ctx.session.readOnly === null, online: () => channel.isOpen },
+      () => this.emit(l.ctx),
+      (sha, name, signal) => this.host.readDownloaded(l.ctx, sha, name, signal),
+    );
     const sync = new BaseSync(l.ctx, l.baseId, channel, { id: account.user.id, name: account.user.name || account.user.email }, {
       status: () => this.emit(l.ctx),
       presence: () => this.host.emitPresence(l.ctx.handle, sync.peers()),
