@@ -317,6 +317,7 @@ export class Engine {
       'sync.acceptInvitation': (i) => this.sync.acceptInvitation(i.invitation, i.server),
       'sync.publish': (i) => this.sync.publish(r(i.base), i.server, i.workspace),
       'sync.clone': (i) => this.sync.clone(i),
+      'sync.cloneWorkspace': (i) => this.sync.cloneWorkspace(i),
       'sync.status': (i) => (i.base ? [this.sync.status(r(i.base))] : [...this.bases.values()].map((ctx) => this.sync.status(ctx))),
       'sync.unlink': (i) => this.sync.unlink(r(i.base)),
       'sync.retry': (i) => this.sync.retry(r(i.base)),

@@ -270,6 +270,14 @@ export const engineContract = {
     input: z.strictObject({ server, workspace: remoteId, remoteBase: remoteId, path, job: z.string().min(1).max(100).optional() }),
     output: out<BaseInfo>(),
   },
+  /**
+   * Downloads every base of a server workspace this machine has no copy of into `folder`, each
+   * named after its base; a job (progress by bases; cancel keeps those done). Their paths.
+   */
+  'sync.cloneWorkspace': {
+    input: z.strictObject({ server, workspace: remoteId, folder: path, job: z.string().min(1).max(100).optional() }),
+    output: out<Array<{ id: string; name: string; path: string }>>(),
+  },
   /** How open bases stand with their servers (one base, or all open ones). */
   'sync.status': { input: z.strictObject({ base: base.optional() }), output: out<SyncStatus[]>() },
   /** Stops syncing a base; its file stays, with everything in it, as a local base. */

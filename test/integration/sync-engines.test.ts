@@ -76,6 +76,29 @@ describe.each(testDatabases())('team sync between app engines ($name)', (d) => {
     expect(bobCount).toEqual({ count: 2 });
   });
 
+  it('downloads a whole workspace into a folder, the bases named safely after theirs', async () => {
+    const server = await world.start({ sync: true });
+    const { ann, bob, url, ws, record, nameField, bobBase } = await publishedPair(server);
+    // A second base, with a name no file could have as is.
+    const other = await ann.client['base.create']({ path: ann.file('Jigs.baseplate') });
+    await ann.client['table.create']({ base: other.base, name: 'Jigs' });
+    await ann.client['sync.publish']({ base: other.base, server: url, workspace: ws.id });
+    await waitForState(ann, other.base, 'synced');
+    await bob.client['base.close']({ base: bobBase });
+    const folder = bob.file('team');
+    fs.mkdirSync(folder);
+    const done = await bob.client['sync.cloneWorkspace']({ server: url, workspace: ws.id, folder });
+    // Parts was already here (Bob's copy): only Jigs came.
+    expect(done).toEqual([{ id: other.baseId, name: 'Jigs', path: `${folder}/Jigs.base` }]);
+    const listed = (await bob.client['sync.workspaces']({ server: url }))[0]!.bases;
+    expect(listed.map((b) => [b.name, b.localPath])).toEqual([['Parts', bob.file('Parts copy.baseplate')], ['Jigs', `${folder}/Jigs.base`]]);
+    const opened = await bob.client['base.open']({ path: `${folder}/Jigs.base` });
+    expect(opened.schema.tables.map((t) => t.name)).toEqual(['Jigs']);
+    await waitForState(bob, opened.base, 'synced');
+    const parts = await bob.client['base.open']({ path: bob.file('Parts copy.baseplate') });
+    expect(await cell(bob, parts.base, 'Parts', record, nameField)).toBe('Bracket');
+  });
+
   it('shows who is in which table and which cell', async () => {
     const server = await world.start({ sync: true });
     const { ann, bob, annBase, bobBase, record, nameField } = await publishedPair(server);

@@ -73,6 +73,16 @@ describe('the data folder', () => {
   });
 });
 
+describe('base file names', () => {
+  it('are made from base names without separators or characters platforms refuse', async () => {
+    const { baseFileName } = await import('./sync-manager');
+    expect(baseFileName('Parts')).toBe('Parts.base');
+    expect(baseFileName('../../etc/passwd')).toBe('-..-etc-passwd.base');
+    expect(baseFileName('a:b*c?"d"<e>|f\\g')).toBe('a-b-c-d-e-f-g.base');
+    expect(baseFileName(' .. ')).toBe('Base.base');
+  });
+});
+
 describe('invitations', () => {
   it('are read from the link someone sent, which names the server, or from a token and its server', async () => {
     const { parseInvitation } = await import('./sync-manager');

@@ -340,7 +340,40 @@ export class SyncManager {
     return this.status(ctx);
   }
 
-  async clone(input: { server: string; workspace: string; remoteBase: string; path: string; job?: string | undefined }): Promise<BaseInfo> {
+  /**
+   * Downloads every base of a workspace this machine has no copy of into `folder` (named after the
+   * bases, made safe as file names and unique), one after the other; each is closed once in step
+   * (it syncs again whenever it is opened). Cancelling stops the one downloading (its file goes);
+   * those done stay.
+   */
+  async cloneWorkspace(input: { server: string; workspace: string; folder: string; job?: string | undefined }): Promise<Array<{ id: string; name: string; path: string }>> {
+    const server = normalizeServer(input.server);
+    const folder = path.resolve(input.folder);
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new EngineError('FILE_NOT_FOUND', `Folder ${folder} does not exist.`);
+    const ws = (await this.remoteWorkspaces(server)).find((w) => w.id === input.workspace);
+    if (!ws) throw new EngineError('NOT_FOUND', `You are not a member of workspace ${input.workspace} on ${server}.`);
+    const missing = ws.bases.filter((b) => b.localPath === null);
+    const job = input.job ?? `clone-all-${Date.now()}`;
+    const abort = new AbortController();
+    const unregister = this.host.registerJob(job, abort);
+    const done: Array<{ id: string; name: string; path: string }> = [];
+    try {
+      for (const [i, b] of missing.entries()) {
+        if (abort.signal.aborted) throw new EngineError('CANCELLED', 'The download was cancelled; the bases already downloaded stay.');
+        this.host.progress('', job, i, missing.length, 'downloading bases');
+        const file = uniqueFile(folder, baseFileName(b.name));
+        const info = await this.clone({ server, workspace: ws.id, remoteBase: b.id, path: file }, abort.signal);
+        await this.host.close(info.base);
+        done.push({ id: b.id, name: b.name, path: file });
+      }
+      this.host.progress('', job, missing.length, missing.length, 'downloading bases');
+      return done;
+    } finally {
+      unregister();
+    }
+  }
+
+  async clone(input: { server: string; workspace: string; remoteBase: string; path: string; job?: string | undefined }, outer?: AbortSignal): Promise<BaseInfo> {
     const server = normalizeServer(input.server);
     const session = this.requireSession(server);
     if (!isId(input.remoteBase, 'bas')) throw new EngineError('INVALID_INPUT', `'${input.remoteBase}' is not a base id.`);
@@ -355,6 +388,8 @@ export class SyncManager {
     const job = input.job ?? `clone-${Date.now()}`;
     const abort = new AbortController();
     const unregister = this.host.registerJob(job, abort);
+    const stop = (): void => abort.abort();
+    outer?.addEventListener('abort', stop);
     try {
       await ctx.lock.run(() => {
         ctx.session.setMetaValue(META_SERVER, server);
@@ -369,6 +404,7 @@ export class SyncManager {
       removeBaseFiles(file);
       throw e;
     } finally {
+      outer?.removeEventListener('abort', stop);
       unregister();
     }
   }
@@ -488,6 +524,25 @@ export function parseInvitation(invitation: string, server: string | undefined):
   }
   if (!server) throw new EngineError('INVALID_INPUT', 'Paste the whole invitation link (it starts with the server address), or give the server too.');
   return { server: normalizeServer(server), token: text };
+}
+
+/** A base's name as a file name: no folder separators or characters the platforms refuse, not empty. */
+export function baseFileName(name: string): string {
+  const safe = name
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, '-')
+    .replace(/^[\s.]+|[\s.]+$/g, '')
+    .slice(0, 120);
+  return `${safe || 'Base'}.base`;
+}
+
+/** `folder/name`, or `folder/name (2)` … when that file exists. */
+function uniqueFile(folder: string, name: string): string {
+  const ext = path.extname(name);
+  const stem = name.slice(0, name.length - ext.length);
+  for (let i = 1; ; i++) {
+    const file = path.join(folder, i === 1 ? name : `${stem} (${i})${ext}`);
+    if (!fs.existsSync(file)) return file;
+  }
 }
 
 /** Removes a base file and what lives beside it (WAL, shared memory, attachment store). */

@@ -3,14 +3,15 @@
  * (a save dialog on the desktop, typed in a browser), progress by documents received, and a Cancel
  * that leaves no file behind.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { EngineClient } from '../../../src-shared/api/engine.contract';
 import type { BaseInfo, RemoteBase } from '../../../src-shared/api/engine.dto';
 import { desktopShell } from '../../engine/desktop';
 import { recentBases } from '../recent';
 import { SyncDialog } from './SyncDialog';
-import { errorCode, hostOf, suggestedPath } from './sync-text';
+import { hostOf, suggestedPath } from './sync-text';
 import { useDialogSubmit } from './use-dialog-submit';
+import { useEngineJob } from './use-engine-job';
 
 interface Props {
   engine: EngineClient;
@@ -23,44 +24,14 @@ interface Props {
 
 export function CloneDialog({ engine, server, workspace, remote, onCloned, onClose }: Props): React.JSX.Element {
   const [path, setPath] = useState(() => suggestedPath(remote.name, recentBases()));
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [cancelling, setCancelling] = useState(false);
   const { busy, error, setError, run } = useDialogSubmit();
-  const job = useRef<string | null>(null);
+  const { progress, cancelling, cancel, runJob } = useEngineJob(engine, onClose);
   const shell = desktopShell();
-
-  // While downloading, Cancel (and Escape) stops the download; the dialog closes once it has stopped.
-  const cancel = (): void => {
-    if (!job.current) return onClose();
-    setCancelling(true);
-    void engine['job.cancel']({ job: job.current }).catch(() => undefined);
-  };
-
-  useEffect(
-    () =>
-      engine.onDidProgress((e) => {
-        if (e.job === job.current) setProgress({ done: e.done, total: e.total });
-      }),
-    [engine],
-  );
 
   const download = (): void => {
     const target = path.trim();
     if (!target) return setError('Type where to keep the base, for example /home/me/parts.base.');
-    const id = `clone-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    void run(async () => {
-      job.current = id;
-      setProgress(null);
-      setCancelling(false);
-      try {
-        onCloned(await engine['sync.clone']({ server, workspace: workspace.id, remoteBase: remote.id, path: target, job: id }));
-      } catch (e) {
-        if (errorCode(e) !== 'CANCELLED') throw e;
-        onClose();
-      } finally {
-        job.current = null;
-      }
-    });
+    void run(() => runJob('clone', async (job) => onCloned(await engine['sync.clone']({ server, workspace: workspace.id, remoteBase: remote.id, path: target, job }))));
   };
 
   return (

@@ -8,6 +8,7 @@ import type { EngineClient } from '../../../src-shared/api/engine.contract';
 import type { BaseInfo, RemoteBase, RemoteWorkspace, SyncAccount } from '../../../src-shared/api/engine.dto';
 import { ErrorLine, NoticeLine } from '../Messages';
 import { CloneDialog } from './CloneDialog';
+import { CloneAllDialog } from './CloneAllDialog';
 import { JoinDialog } from './JoinDialog';
 import { SignInDialog } from './SignInDialog';
 import { ROLE_LABEL, errorText, hostOf } from './sync-text';
@@ -125,6 +126,7 @@ function AccountPanel({ engine, account, version, busy, onOpenPath, onOpened, on
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState<string | null>(null);
   const [cloning, setCloning] = useState<{ workspace: RemoteWorkspace; remote: RemoteBase } | null>(null);
+  const [cloningAll, setCloningAll] = useState<RemoteWorkspace | null>(null);
   const [confirmSignOut, setConfirmSignOut] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -209,6 +211,11 @@ function AccountPanel({ engine, account, version, busy, onOpenPath, onOpened, on
         <section key={w.id} className="workspace" aria-label={`Workspace ${w.name}`}>
           <h3>
             {w.name} <span className="role">{ROLE_LABEL[w.role]}</span>
+            {w.bases.filter((b) => b.localPath === null).length > 1 && (
+              <button type="button" className="link" disabled={busy} aria-label={`Download all of ${w.name}…`} onClick={() => setCloningAll(w)}>
+                Download all…
+              </button>
+            )}
           </h3>
           {w.bases.length === 0 ? (
             <p className="muted">No bases yet: open a base and publish it here from its sync status.</p>
@@ -255,6 +262,21 @@ function AccountPanel({ engine, account, version, busy, onOpenPath, onOpened, on
         </form>
       )}
       <ErrorLine message={error} />
+      {cloningAll && (
+        <CloneAllDialog
+          engine={engine}
+          server={server}
+          workspace={cloningAll}
+          onDone={() => {
+            setCloningAll(null);
+            setRefresh((r) => r + 1);
+          }}
+          onClose={() => {
+            setCloningAll(null);
+            setRefresh((r) => r + 1);
+          }}
+        />
+      )}
       {cloning && (
         <CloneDialog
           engine={engine}
