@@ -37,8 +37,11 @@ export interface BaseSyncHooks {
   status(): void;
   /** Who is where changed. */
   presence(): void;
-  /** The base's content changed (either side) or the socket opened: attachments may need moving. */
-  content(): void;
+  /**
+   * The base's content changed or the socket opened: attachments may need moving. `from` says
+   * whose change: only the server's (or a new connection) can bring refs this base has not listed.
+   */
+  content(from: 'here' | 'server'): void;
   /** The server refused an update (the person's role changed?). */
   refused(): void;
 }
@@ -96,7 +99,12 @@ export class BaseSync {
     const live = (f: () => void) => () => {
       if (!this.closed && !ctx.session.isClosed) f();
     };
-    this.hooks = { status: live(hooks.status), presence: live(hooks.presence), content: live(hooks.content), refused: live(hooks.refused) };
+    this.hooks = {
+      status: live(hooks.status), presence: live(hooks.presence), refused: live(hooks.refused),
+      content: (from) => {
+        if (!this.closed && !ctx.session.isClosed) hooks.content(from);
+      },
+    };
     this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     this.awareness.setLocalState({ user: { id: user.id, name: user.name, color: presenceColor(user.id) }, table: null, cell: null });
     this.awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
@@ -136,7 +144,7 @@ export class BaseSync {
       // away (which bumps the clock they keep for it) accept it anew. The update is sent by the
       // awareness listener.
       this.awareness.setLocalState({ ...(this.awareness.getLocalState() as PresenceState) });
-      this.hooks.content();
+      this.hooks.content('server');
     }
     this.hooks.status();
   }
@@ -191,7 +199,7 @@ export class BaseSync {
       this.send(u.docId, { type: 'sync-update', update: u.update, step2: false });
       d.sent++;
     }
-    this.hooks.content();
+    this.hooks.content('here');
     this.hooks.status();
   }
 
@@ -281,7 +289,7 @@ export class BaseSync {
       }
     }
     apply();
-    if (batch.some((m) => m.message.type === 'sync-update')) this.hooks.content();
+    if (batch.some((m) => m.message.type === 'sync-update')) this.hooks.content('server');
     // The schema may list shards (or tables) this replica has not subscribed yet.
     if (schemaTouched && this.channel.isOpen) {
       for (const docId of this.docIds()) if (!this.docs.has(docId)) this.subscribe(docId);

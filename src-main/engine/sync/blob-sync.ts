@@ -41,6 +41,8 @@ export class BlobSync {
    */
   private retryTimer: NodeJS.Timeout | null = null;
   private retryMs = RETRY_MIN_MS;
+  /** The next pass lists the attachments cells refer to first. */
+  private listRefs = true;
   private running = false;
   private again = false;
   private closed = false;
@@ -74,7 +76,13 @@ export class BlobSync {
     return this.ctx.session.schema().tables.some((t) => t.fields.some((f) => f.type === 'attachment'));
   }
 
-  schedule(delayMs = PASS_DELAY_MS): void {
+  /**
+   * A pass soon. `listRefs`: first list attachments cells refer to that this base lacks (a scan of
+   * the attachment columns, needed only after the server's changes: a change made here lists its
+   * attachments itself).
+   */
+  schedule(listRefs = false, delayMs = PASS_DELAY_MS): void {
+    if (listRefs) this.listRefs = true;
     if (this.closed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -96,7 +104,16 @@ export class BlobSync {
     if (this.closed || !this.can.online() || this.ctx.session.isClosed || !this.hasAttachmentFields()) return;
     this.running = true;
     try {
-      await this.ctx.lock.run(() => !this.ctx.session.isClosed && listReferenced(this.ctx));
+      if (this.listRefs) {
+        // Cleared first: a server change arriving meanwhile sets it again for the next pass.
+        this.listRefs = false;
+        try {
+          await this.ctx.lock.run(() => !this.ctx.session.isClosed && listReferenced(this.ctx));
+        } catch (e) {
+          this.listRefs = true;
+          throw e;
+        }
+      }
       const store = BlobStore.beside(this.ctx.session.file);
       const hashes = (this.ctx.session.readDb.prepare('SELECT DISTINCT sha256 FROM attachments').all() as Array<{ sha256: string }>).map((r) => r.sha256);
       let short = false;
@@ -128,7 +145,7 @@ export class BlobSync {
     if (this.closed || this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.schedule(0);
+      this.schedule(false, 0);
     }, this.retryMs);
     this.retryTimer.unref();
     this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);

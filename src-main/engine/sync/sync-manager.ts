@@ -238,7 +238,7 @@ export class SyncManager {
     const sync = new BaseSync(l.ctx, l.baseId, channel, { id: account.user.id, name: account.user.name || account.user.email }, {
       status: () => this.emit(l.ctx),
       presence: () => this.host.emitPresence(l.ctx.handle, sync.peers()),
-      content: () => blobs.schedule(),
+      content: (from) => blobs.schedule(from === 'server'),
       refused: () => void this.readRole(ws),
     });
     l.blobs = blobs;
