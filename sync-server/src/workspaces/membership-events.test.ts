@@ -100,7 +100,7 @@ describe.each(testDatabases())('membership changes and the sync Authenticator on
     const ws = (await t.api<{ id: string }>('POST', '/api/v1/workspaces', { token: ann.accessToken, body: { name: 'Team' } })).body.id;
     const api = await t.api<{ token: string }>('POST', '/api/v1/tokens', { token: ann.accessToken, body: { name: 'bot', scopes: ['data.records:write'], workspaceIds: [ws] } });
 
-    expect(await auth.authenticate(ann.accessToken)).toEqual({ userId: ann.user.id });
+    expect(await auth.authenticate(ann.accessToken)).toEqual({ userId: ann.user.id, name: ann.user.name });
     expect(await auth.authenticate(api.body.token)).toBeNull();
     expect(await auth.authenticate(`${ann.accessToken.slice(0, -1)}x`)).toBeNull();
     expect(await auth.roleIn(ann.user.id, ws)).toBe('owner');
