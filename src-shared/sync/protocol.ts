@@ -19,6 +19,8 @@ export const MessageType = {
   unsubscribe: 100,
   /** app only, server → client: varUint n, your first n update messages for this doc are settled. */
   ack: 101,
+  /** app only, server → client, document name '': varString role, your role in the workspace now. */
+  role: 102,
 } as const;
 
 export const SyncMessageType = { step1: 0, step2: 1, update: 2 } as const;
@@ -35,7 +37,8 @@ export type SyncMessage =
   | { type: 'query-awareness' }
   | { type: 'permission-denied'; reason: string }
   | { type: 'unsubscribe' }
-  | { type: 'ack'; count: number };
+  | { type: 'ack'; count: number }
+  | { type: 'role'; role: string };
 
 export type Decoded = { ok: true; doc: string | null; message: SyncMessage } | { ok: false; reason: string };
 
@@ -75,6 +78,8 @@ function readBody(d: decoding.Decoder, framing: Framing): SyncMessage | string {
       return framing === 'app' ? { type: 'unsubscribe' } : 'unsubscribe is for app sockets';
     case MessageType.ack:
       return framing === 'app' ? { type: 'ack', count: decoding.readVarUint(d) } : 'ack is for app sockets';
+    case MessageType.role:
+      return framing === 'app' ? { type: 'role', role: decoding.readVarString(d) } : 'role is for app sockets';
     default:
       return `unknown message type ${type}`;
   }
@@ -113,6 +118,10 @@ export function encodeMessage(doc: string | null, message: SyncMessage): Uint8Ar
     case 'ack':
       encoding.writeVarUint(e, MessageType.ack);
       encoding.writeVarUint(e, message.count);
+      break;
+    case 'role':
+      encoding.writeVarUint(e, MessageType.role);
+      encoding.writeVarString(e, message.role);
       break;
     default: {
       const never: never = message;

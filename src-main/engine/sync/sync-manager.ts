@@ -67,6 +67,7 @@ interface Linked {
 }
 
 const READ_ONLY_ROLES: ReadonlySet<SyncRole> = new Set(['viewer', 'commenter']);
+const ROLES: ReadonlySet<SyncRole> = new Set(['owner', 'admin', 'editor', 'commenter', 'viewer']);
 
 export class SyncManager {
   private storeCache: AccountsStore | null = null;
@@ -222,6 +223,12 @@ export class SyncManager {
           created.bases.forEach((b) => b.disconnected());
         },
         message: (doc, m) => this.route(created, doc, m),
+        role: (role) => {
+          if (!ROLES.has(role as SyncRole)) return;
+          created.role = role as SyncRole;
+          for (const l of this.linked.values()) if (l.workspace === created) this.applyRole(l);
+          created.bases.forEach((b) => this.emit(b.ctx));
+        },
         state: () => created.bases.forEach((b) => this.emit(b.ctx)),
       });
       this.workspaces.set(key, created);

@@ -32,6 +32,8 @@ export interface ChannelListener {
   opened(): void;
   closed(): void;
   message(remoteDoc: string, message: SyncMessage): void;
+  /** The server says this person's role in the workspace changed. */
+  role(role: string): void;
   state(): void;
 }
 
@@ -143,7 +145,8 @@ export class WorkspaceChannel implements SyncChannel {
         return;
       }
       try {
-        this.listener.message(decoded.doc, decoded.message);
+        if (decoded.message.type === 'role') this.listener.role(decoded.message.role);
+        else this.listener.message(decoded.doc, decoded.message);
       } catch (e) {
         // What a server sends must never take the engine down (a malformed presence update).
         log.warn({ err: (e as Error).message }, 'a message from the sync server could not be used');

@@ -106,10 +106,16 @@ export class Connection {
     return this.subs.size;
   }
 
-  /** A membership change: null closes the socket (4403); a lower role refuses later updates. */
+  /**
+   * A membership change: null closes the socket (4403); another role applies to the next update,
+   * and an app socket is told (message 102, document name ''), so the app can stop or start
+   * offering edits at once.
+   */
   setRole(role: Role | null): void {
-    if (role === null) this.close(CloseCode.forbidden, 'you are no longer a member of this workspace');
-    else this.role = role;
+    if (role === null) return this.close(CloseCode.forbidden, 'you are no longer a member of this workspace');
+    if (role === this.role) return;
+    this.role = role;
+    if (this.framing === 'app') this.sendRaw(encodeMessage('', { type: 'role', role }));
   }
 
   close(code: CloseCodeValue, reason: string): void {
@@ -209,6 +215,7 @@ export class Connection {
         return sub.send({ type: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(live.awareness, [...live.awareness.getStates().keys()]) });
       case 'permission-denied':
       case 'ack':
+      case 'role':
       case 'unsubscribe':
         // Server-to-client messages (and unsubscribe, handled before): nothing to do.
         return;
