@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import pg from 'pg';
+import { testDatabases } from '../../sync-server/src/testing/test-db';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp, eventually, waitForState, cell, type App } from './sync-engines.support';
 
@@ -61,24 +61,12 @@ async function startServer(env: Record<string, string>): Promise<ServerProcess> 
   };
 }
 
-/** A fresh database for the servers: a PostgreSQL schema when DATABASE_URL is set, else PGlite in a folder. */
+/** A fresh database for the servers: a PostgreSQL schema of its own when DATABASE_URL is set, else PGlite in a folder. */
 async function freshDatabase(dataDir: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return { env: { DATA_DIR: dataDir }, drop: async () => undefined };
-  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: url, SYNC_DB_SCHEMA: schema },
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    },
-  };
+  const postgres = testDatabases().find((d) => d.name === 'postgres');
+  if (!postgres) return { env: { DATA_DIR: dataDir }, drop: async () => undefined };
+  const opened = await postgres.open();
+  return { env: { DATA_DIR: dataDir, DATABASE_URL: opened.url!, SYNC_DB_SCHEMA: opened.schema! }, drop: () => opened.drop() };
 }
 
 async function api<T>(server: string, method: string, p: string, body?: unknown, token?: string): Promise<T> {

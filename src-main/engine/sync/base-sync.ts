@@ -18,7 +18,8 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { SyncMessage } from '../../../src-shared/sync/protocol';
-import { SCHEMA_DOC_ID } from '../../../src-shared/docs/schema-doc';
+import { SCHEMA_DOC_ID, listShards } from '../../../src-shared/docs/schema-doc';
+import { parseShardDocId, shardDocId } from '../../../src-shared/docs/table-doc';
 import type { PresencePeer } from '../../../src-shared/api/engine.dto';
 import type { BaseContext } from '../base/base-context';
 import type { CapturedUpdate } from '../docs/doc-store';
@@ -166,9 +167,14 @@ export class BaseSync {
   /** The base's docs: the schema doc, and the shard docs of its tables (listed or already stored). */
   private docIds(): string[] {
     const session = this.ctx.session;
-    const tables = session.schema().tables;
+    const tables = new Set(session.schema().tables.map((t) => t.id));
     const ids = new Set<string>([SCHEMA_DOC_ID]);
-    for (const t of tables) for (const id of session.shardDocIds(t.id)) ids.add(id);
+    for (const t of tables) for (const shard of listShards(session.schemaDoc, t)) ids.add(shardDocId(t, shard));
+    // Shards stored or loaded before the schema listed them (read once, not once per table).
+    for (const id of [...session.docs.storedDocIds(), ...session.docs.loadedIds()]) {
+      const parsed = parseShardDocId(id);
+      if (parsed && tables.has(parsed.tableId)) ids.add(id);
+    }
     return [...ids];
   }
 

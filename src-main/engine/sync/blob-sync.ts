@@ -43,6 +43,10 @@ export class BlobSync {
   private retryMs = RETRY_MIN_MS;
   /** The next pass lists the attachments cells refer to first. */
   private listRefs = true;
+  /** The last pass left transfers to try again. */
+  private pendingWork = true;
+  /** The attachments table as the last full pass saw it (rows and the highest rowid). */
+  private lastMark = '';
   private running = false;
   private again = false;
   private closed = false;
@@ -104,6 +108,7 @@ export class BlobSync {
     if (this.closed || !this.can.online() || this.ctx.session.isClosed || !this.hasAttachmentFields()) return;
     this.running = true;
     try {
+      const listed = this.listRefs;
       if (this.listRefs) {
         // Cleared first: a server change arriving meanwhile sets it again for the next pass.
         this.listRefs = false;
@@ -114,12 +119,20 @@ export class BlobSync {
           throw e;
         }
       }
+      // After a change made here, nothing to do unless attachments were added since a pass that
+      // left nothing behind (edits to other cells must not cost a look at every file).
+      const mark = this.attachmentsMark();
+      if (!listed && !this.pendingWork && mark === this.lastMark) return;
+      this.lastMark = mark;
       const store = BlobStore.beside(this.ctx.session.file);
       const hashes = (this.ctx.session.readDb.prepare('SELECT DISTINCT sha256 FROM attachments').all() as Array<{ sha256: string }>).map((r) => r.sha256);
       let short = false;
       let unsent = 0;
       for (const sha of hashes) {
-        if (this.closed || !this.can.online()) break;
+        if (this.closed || !this.can.online()) {
+          short = true; // stopped part way: the next pass looks again
+          break;
+        }
         if (!store.has(sha)) short = !(await this.transfer(() => this.download(store, sha))) || short;
         else if (this.can.upload() && !this.confirmed.has(sha) && !this.refusedHashes.has(sha)) {
           const done = await this.transfer(() => this.upload(store, sha));
@@ -128,7 +141,8 @@ export class BlobSync {
         }
       }
       this.unsent = unsent;
-      if (short) this.retryLater();
+      this.pendingWork = short;
+      if (short && !this.closed) this.retryLater();
       else this.retryMs = RETRY_MIN_MS;
     } catch (e) {
       log.warn({ err: (e as Error).message }, 'attachment pass failed; it runs again after the next change');
@@ -215,6 +229,11 @@ export class BlobSync {
     if (status !== 200 && status !== 201) throw new Error(`upload of ${sha.slice(0, 12)} answered ${status}`);
     this.confirmed.add(sha);
     return true;
+  }
+
+  private attachmentsMark(): string {
+    const r = this.ctx.session.readDb.prepare('SELECT count(*) AS n, max(rowid) AS top FROM attachments').get() as { n: number; top: number | null };
+    return `${r.n}:${r.top ?? 0}`;
   }
 
   /** The size the base's attachments give for these bytes (the largest, if they disagree). */

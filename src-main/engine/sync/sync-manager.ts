@@ -226,7 +226,12 @@ export class SyncManager {
         role: (role) => {
           if (!ROLES.has(role as SyncRole)) return;
           created.role = role as SyncRole;
-          for (const l of this.linked.values()) if (l.workspace === created) this.applyRole(l);
+          for (const l of this.linked.values()) {
+            if (l.workspace !== created) continue;
+            this.applyRole(l);
+            // Made editor: files added while a viewer may now be uploaded.
+            l.blobs?.schedule(true);
+          }
           created.bases.forEach((b) => this.emit(b.ctx));
         },
         state: () => created.bases.forEach((b) => this.emit(b.ctx)),
