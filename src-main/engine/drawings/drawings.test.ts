@@ -68,8 +68,14 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
     const progress: ProgressEvent[] = [];
     h.engine.onDidProgress((e) => progress.push(e));
     let dropped = false;
-    // The scan is read by OCR (seconds); the PDF after it is quick.
-    const drop = call<DrawingAddResult>('drawings.add', { base, table: 'Drawings', paths: [corpusPath('pdf/Gripper.PDF'), corpusPath('img/Candle_holder.jpg')], job: 'beside' }).then((r) => {
+    // The PDF is quick; the two scans after it are read by OCR (seconds each, and never read before:
+    // their own bytes), so the edit below surely falls inside the drop, even on a busy machine.
+    const scans = ['A', 'B'].map((k) => {
+      const file = h.tmp.file(`scan-${k}.png`);
+      fs.writeFileSync(file, freshScanPng(`SHEET ${k}`));
+      return file;
+    });
+    const drop = call<DrawingAddResult>('drawings.add', { base, table: 'Drawings', paths: [corpusPath('pdf/Gripper.PDF'), ...scans], job: 'beside' }).then((r) => {
       dropped = true;
       return r;
     });
@@ -80,9 +86,9 @@ describe.runIf(corpusAvailable())('drawings.add', () => {
     const editMs = performance.now() - t;
     expect(dropped).toBe(false);
     expect(editMs).toBeLessThan(500);
-    expect(await drop).toMatchObject({ added: 2, failed: 0 });
-    // Undo: the record written after the edit, then the edit, then the drop's first part.
-    expect((await call<UndoState>('undo.state', { base })).undoLabel).toBe('Add drawing');
+    expect(await drop).toMatchObject({ added: 3, failed: 0 });
+    // Undo: the records written after the edit, then the edit, then the drop's first part.
+    expect((await call<UndoState>('undo.state', { base })).undoLabel).toBe('Add 2 drawings');
     await call('undo.undo', { base });
     expect((await call<{ count: number }>('records.count', { base, table: 'Drawings' })).count).toBe(2);
     await call('undo.undo', { base });
